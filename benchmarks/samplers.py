@@ -1,0 +1,286 @@
+"""Sampler benchmarks: search quality on standard problems, and per-trial overhead. Prints tables.
+
+Quality: the best value found after 50, 100 and 200 trials (as regret, ``best - optimum``, where the
+optimum is known), mean and median over seeds, per problem and sampler. Overhead: milliseconds per trial
+(whole ``optimize`` loop, in-memory storage, trivial objective) over 1,000 trials at 5 and 20 float
+parameters, and over 5,000 trials at 5 parameters for TPE.
+
+Samplers: hpint's TPE (the default), Random, every other hpint sampler that works without arguments, and
+Optuna's default TPE when Optuna is installed.
+
+    python benchmarks/samplers.py --quick                       # a few minutes
+    python benchmarks/samplers.py                               # the full run (long; run it in background)
+    python benchmarks/samplers.py --problems branin hartmann6 --seeds 20 --trials 100
+    python benchmarks/samplers.py --no-overhead --samplers hpint-tpe optuna-tpe
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import hpint
+
+Objective = Callable[[Any], float]
+
+# ---- problems: (objective, known optimum or None) ----
+
+
+def branin(trial: Any) -> float:
+    x = trial.suggest_float("x", -5.0, 10.0)
+    y = trial.suggest_float("y", 0.0, 15.0)
+    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
+    return (y - b * x**2 + c * x - 6) ** 2 + 10 * (1 - t) * math.cos(x) + 10
+
+
+_H6_A = np.array(
+    [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+)
+_H6_P = 1e-4 * np.array(
+    [
+        [1312, 1696, 5569, 124, 8283, 5886],
+        [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650],
+        [4047, 8828, 8732, 5743, 1091, 381],
+    ]
+)
+_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+
+
+def hartmann6(trial: Any) -> float:
+    x = np.array([trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(6)])
+    return float(-np.sum(_H6_ALPHA * np.exp(-np.sum(_H6_A * (x - _H6_P) ** 2, axis=1))))
+
+
+def rosenbrock5(trial: Any) -> float:
+    x = [trial.suggest_float(f"x{i}", -2.0, 2.0) for i in range(5)]
+    return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(4))
+
+
+def styblinski_tang8(trial: Any) -> float:
+    x = np.array([trial.suggest_float(f"x{i}", -5.0, 5.0) for i in range(8)])
+    return float(0.5 * np.sum(x**4 - 16 * x**2 + 5 * x))
+
+
+def integer_ackley4(trial: Any) -> float:
+    x = np.array([trial.suggest_int(f"x{i}", -20, 20) for i in range(4)], dtype=float)
+    a = -20 * math.exp(-0.2 * math.sqrt(np.mean(x**2)))
+    return float(a - math.exp(np.mean(np.cos(2 * math.pi * x))) + 20 + math.e)
+
+
+def training_loss(trial: Any) -> float:
+    """A made-up validation loss with the structure of a deep-learning study.
+
+    Log-scaled learning rate and weight decay, a categorical optimiser with its own conditional
+    parameters (momentum only for SGD, beta2 only for Adam), categorical batch size, integer width and
+    depth, stepped dropout; the best learning rate depends on the optimiser and the batch size.
+    """
+    optimizer = trial.suggest_categorical("optimizer", ["sgd", "adam", "rmsprop"])
+    lr = trial.suggest_float("lr", 1e-5, 1.0, log=True)
+    batch = trial.suggest_categorical("batch_size", [16, 32, 64, 128, 256])
+    best_lr = {"sgd": 0.1, "adam": 1e-3, "rmsprop": 3e-4}[optimizer] * math.sqrt(batch / 64)
+    loss = 0.35 * (math.log10(lr) - math.log10(best_lr)) ** 2
+    if optimizer == "sgd":
+        momentum = trial.suggest_float("momentum", 0.0, 0.99)
+        loss += 0.4 * (momentum - 0.9) ** 2 + 0.05
+    elif optimizer == "adam":
+        beta2 = trial.suggest_float("beta2", 0.9, 0.9999, log=True)
+        loss += 2.0 * (math.log10(1 - beta2) + 3) ** 2 / 9
+    else:
+        loss += 0.03
+    layers = trial.suggest_int("n_layers", 1, 8)
+    units = trial.suggest_int("units", 16, 1024, log=True)
+    capacity = layers * math.log2(units)
+    loss += 0.002 * (capacity - 24) ** 2 / 4
+    dropout = trial.suggest_float("dropout", 0.0, 0.5, step=0.05)
+    loss += 0.5 * (dropout - 0.2 * min(capacity / 24, 2)) ** 2
+    wd = trial.suggest_float("weight_decay", 1e-8, 1e-2, log=True)
+    loss += 0.02 * (math.log10(wd) + 4.5) ** 2
+    loss += 0.01 * abs(math.log2(batch / 64))
+    return 0.1 + loss
+
+
+_DIGITS: tuple | None = None
+
+
+def digits(trial: Any) -> float:
+    """Validation error of a scikit-learn classifier on the digits data: model choice with branches."""
+    global _DIGITS
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.svm import SVC
+    from sklearn.tree import DecisionTreeClassifier
+
+    if _DIGITS is None:
+        from sklearn import datasets
+        from sklearn.model_selection import train_test_split
+
+        x, y = datasets.load_digits(return_X_y=True)
+        _DIGITS = tuple(train_test_split(x / 16.0, y, test_size=0.3, random_state=0))
+    x_train, x_val, y_train, y_val = _DIGITS
+    kind = trial.suggest_categorical("model", ["svm", "tree", "knn"])
+    if kind == "svm":
+        kernel = trial.suggest_categorical("kernel", ["rbf", "poly", "sigmoid"])
+        c = trial.suggest_float("C", 1e-3, 1e3, log=True)
+        gamma = trial.suggest_float("gamma", 1e-4, 1e1, log=True)
+        model: Any = SVC(kernel=kernel, C=c, gamma=gamma)
+    elif kind == "tree":
+        model = DecisionTreeClassifier(
+            max_depth=trial.suggest_int("max_depth", 2, 32, log=True),
+            min_samples_leaf=trial.suggest_int("min_samples_leaf", 1, 20),
+            criterion=trial.suggest_categorical("criterion", ["gini", "entropy"]),
+            random_state=0,
+        )
+    else:
+        model = KNeighborsClassifier(
+            n_neighbors=trial.suggest_int("n_neighbors", 1, 30),
+            weights=trial.suggest_categorical("weights", ["uniform", "distance"]),
+            p=trial.suggest_int("p", 1, 2),
+        )
+    model.fit(x_train, y_train)
+    return 1.0 - float(model.score(x_val, y_val))
+
+
+PROBLEMS: dict[str, tuple[Objective, float]] = {
+    "branin": (branin, 0.397887357729739),
+    "hartmann6": (hartmann6, -3.32236801141551),
+    "rosenbrock5": (rosenbrock5, 0.0),
+    "styblinski_tang8": (styblinski_tang8, -39.16616570377142 * 8),
+    "int_ackley4": (integer_ackley4, 0.0),
+    "training_loss": (training_loss, 0.1),
+    "digits": (digits, 0.0),
+}
+
+# ---- samplers: name -> (library, factory(seed)) ----
+
+
+def _samplers() -> dict[str, tuple[str, Callable[[int], Any]]]:
+    import hpint.samplers as hs
+
+    out: dict[str, tuple[str, Callable[[int], Any]]] = {
+        "hpint-tpe": ("hpint", lambda s: hs.TPESampler(seed=s)),
+        "hpint-random": ("hpint", lambda s: hs.RandomSampler(seed=s)),
+    }
+    skip = {"BaseSampler", "TPESampler", "RandomSampler", "GridSampler", "PartialFixedSampler", "BruteForceSampler"}
+    for name in hs.__all__:
+        cls = getattr(hs, name)
+        if isinstance(cls, type) and issubclass(cls, hs.BaseSampler) and name not in skip:
+            label = "hpint-" + name.removesuffix("Sampler").lower()
+            out[label] = ("hpint", lambda s, cls=cls: cls(seed=s))
+    try:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        out["optuna-tpe"] = ("optuna", lambda s: optuna.samplers.TPESampler(seed=s))
+        out["optuna-random"] = ("optuna", lambda s: optuna.samplers.RandomSampler(seed=s))
+    except ImportError:
+        pass
+    return out
+
+
+def _create_study(library: str, sampler: Any) -> Any:
+    if library == "optuna":
+        import optuna
+
+        return optuna.create_study(sampler=sampler)
+    return hpint.create_study(sampler=sampler)
+
+
+def run_quality(problem: str, sampler_name: str, seed: int, n_trials: int, checkpoints: list[int]) -> list[float]:
+    """Regret after each checkpoint for one seed."""
+    objective, optimum = PROBLEMS[problem]
+    library, factory = _samplers()[sampler_name]
+    study = _create_study(library, factory(seed))
+    values: list[float] = []
+
+    def record(_study: Any, trial: Any) -> None:
+        values.append(trial.value if trial.value is not None else math.inf)
+
+    study.optimize(objective, n_trials=n_trials, callbacks=[record])
+    return [min(values[:k]) - optimum for k in checkpoints]
+
+
+def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
+    checkpoints = [c for c in (50, 100, 200) if c <= args.trials] or [args.trials]
+    print(f"\n## Quality: regret (best value - optimum), {args.seeds} seeds, mean / median\n")
+    header = "| problem | sampler | " + " | ".join(f"{c} trials" for c in checkpoints) + " | s/run |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for problem in args.problems:
+        for name in samplers:
+            start = time.perf_counter()
+            runs = [run_quality(problem, name, seed, max(checkpoints), checkpoints) for seed in range(args.seeds)]
+            seconds = (time.perf_counter() - start) / args.seeds
+            cells = []
+            for i in range(len(checkpoints)):
+                vals = [r[i] for r in runs]
+                cells.append(f"{statistics.mean(vals):.4g} / {statistics.median(vals):.4g}")
+            print(f"| {problem} | {name} | " + " | ".join(cells) + f" | {seconds:.1f} |", flush=True)
+
+
+def _overhead_objective(n_params: int) -> Objective:
+    def objective(trial: Any) -> float:
+        return sum(trial.suggest_float(f"x{i}", -10.0, 10.0) ** 2 for i in range(n_params))
+
+    return objective
+
+
+def run_overhead(sampler_name: str, n_params: int, n_trials: int) -> float:
+    library, factory = _samplers()[sampler_name]
+    study = _create_study(library, factory(0))
+    start = time.perf_counter()
+    study.optimize(_overhead_objective(n_params), n_trials=n_trials)
+    return 1000 * (time.perf_counter() - start) / n_trials
+
+
+def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
+    cases = [(5, args.overhead_trials), (20, args.overhead_trials)]
+    print("\n## Overhead: ms per trial (whole optimize loop, in-memory storage, trivial objective)\n")
+    print("| sampler | " + " | ".join(f"{n} trials x {p} params" for p, n in cases) + " |")
+    print("|---|" + "---|" * len(cases))
+    for name in samplers:
+        cells = [f"{run_overhead(name, p, n):.2f}" for p, n in cases]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+    long_run = [s for s in samplers if s == "hpint-tpe" or (args.long_optuna and s == "optuna-tpe")]
+    for name in long_run:
+        ms = run_overhead(name, 5, args.long_trials)
+        print(f"\n{name}: {ms:.2f} ms/trial over {args.long_trials} trials x 5 params", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    available = _samplers()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--problems", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS))
+    parser.add_argument("--samplers", nargs="+", default=None, choices=list(available))
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--trials", type=int, default=200, help="quality: trials per run (checkpoints 50/100/200)")
+    parser.add_argument("--overhead-trials", type=int, default=1000)
+    parser.add_argument("--long-trials", type=int, default=5000, help="TPE overhead run at 5 params")
+    parser.add_argument("--long-optuna", action="store_true", help="also time Optuna TPE on the long run")
+    parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--no-overhead", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="3 seeds, 100 trials, no digits, short overhead runs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds, args.trials = min(args.seeds, 3), min(args.trials, 100)
+        args.problems = [p for p in args.problems if p != "digits"]
+        args.overhead_trials, args.long_trials = min(args.overhead_trials, 300), min(args.long_trials, 1000)
+    samplers = args.samplers or [s for s in available if s != "optuna-random"]
+    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    warnings.filterwarnings("ignore")
+    print(f"python {' '.join(sys.argv)}")
+    if not args.no_quality:
+        quality_table(args, samplers)
+    if not args.no_overhead:
+        overhead_table(args, samplers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""A study's finished trials as numpy columns, updated with only the trials that changed since last time.
+
+Finished trials never change, so each is converted once (parameters to internal floats, values to
+minimisation form) and kept; a sampler's per-trial work is then vectorised over arrays instead of a Python
+loop over the whole history. Trials are located by number: the storage numbers a study's trials 0, 1, 2,
+... and returns them in that order, so each update looks only at trials that are new or were still
+unfinished last time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from hpint._direction import StudyDirection
+from hpint.distributions import BaseDistribution
+from hpint.samplers._search_space import SearchSpaceGroup
+from hpint.trial._frozen import FrozenTrial
+from hpint.trial._state import TrialState
+
+_FINISHED_OK = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+class TrialHistory:
+    """COMPLETE and PRUNED trials of one study, row by row in the order they were first seen finished.
+
+    Attributes (arrays of length :attr:`n`, through properties): ``numbers``, ``complete`` (else PRUNED),
+    ``loss`` (``(n, n_objectives)``, minimised; NaN for PRUNED), ``pruned_step`` (last reported step, -1
+    if none) and ``pruned_loss`` (the value at that step, minimised). :attr:`running` holds the RUNNING
+    trials of the last update; :attr:`version` changes whenever rows are added.
+    """
+
+    def __init__(self, directions: Sequence[StudyDirection]) -> None:
+        self._signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
+        self.n = 0
+        self.version = 0
+        self.running: list[FrozenTrial] = []
+        self.intersection: dict[str, BaseDistribution] | None = None
+        self.groups = SearchSpaceGroup()
+        self.memo: dict[str, object] = {}  # derived results that callers cache per version
+        self._capacity = 0
+        self._numbers = np.zeros(0, dtype=np.int64)
+        self._complete = np.zeros(0, dtype=bool)
+        self._loss = np.zeros((0, len(directions)))
+        self._pruned_step = np.zeros(0, dtype=np.int64)
+        self._pruned_loss = np.zeros(0)
+        self._columns: dict[str, np.ndarray] = {}
+        self._scanned = 0  # trials[:_scanned] were looked at ...
+        self._pending: list[int] = []  # ... and these of them were not finished yet
+        self._by_number = True  # False if a storage ever breaks "trials[i].number == i"
+        self._seen_ids: set[int] = set()
+
+    @property
+    def numbers(self) -> np.ndarray:
+        return self._numbers[: self.n]
+
+    @property
+    def complete(self) -> np.ndarray:
+        return self._complete[: self.n]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._loss[: self.n]
+
+    @property
+    def pruned_step(self) -> np.ndarray:
+        return self._pruned_step[: self.n]
+
+    @property
+    def pruned_loss(self) -> np.ndarray:
+        return self._pruned_loss[: self.n]
+
+    def column(self, name: str) -> np.ndarray | None:
+        """Internal values of parameter ``name`` per row (NaN where a trial lacks it), or None if unseen."""
+        col = self._columns.get(name)
+        return None if col is None else col[: self.n]
+
+    def update(self, trials: Sequence[FrozenTrial]) -> None:
+        """Fold in what changed in ``trials`` (all of the study's trials, ordered by number)."""
+        if self._by_number:
+            indices = self._pending + list(range(self._scanned, len(trials)))
+            if all(i < len(trials) and trials[i].number == i for i in indices[:1] + indices[-1:]):
+                self._update_indices(trials, indices)
+                return
+            self._by_number = False
+            self._seen_ids = {int(n) for n in self.numbers}  # numbers stand in for ids from here on
+        self._update_scan(trials)
+
+    def _update_indices(self, trials: Sequence[FrozenTrial], indices: list[int]) -> None:
+        pending, running = [], []
+        for i in indices:
+            trial = trials[i]
+            if trial.state in _FINISHED_OK:
+                self._add(trial)
+            elif not trial.state.is_finished():
+                pending.append(i)
+                if trial.state == TrialState.RUNNING:
+                    running.append(trial)
+        self._pending, self._scanned, self.running = pending, len(trials), running
+
+    def _update_scan(self, trials: Sequence[FrozenTrial]) -> None:
+        running = []
+        for trial in trials:
+            if trial.number in self._seen_ids:
+                continue
+            if trial.state in _FINISHED_OK:
+                self._seen_ids.add(trial.number)
+                self._add(trial)
+            elif trial.state == TrialState.RUNNING:
+                running.append(trial)
+        self.running = running
+
+    def _add(self, trial: FrozenTrial) -> None:
+        if self.n == self._capacity:
+            self._grow()
+        row = self.n
+        self._numbers[row] = trial.number
+        if trial.state == TrialState.COMPLETE:
+            self._complete[row] = True
+            self._loss[row] = self._signs * np.asarray(trial.values, dtype=float)
+        else:
+            self._complete[row] = False
+            self._loss[row] = np.nan
+            step = trial.last_step
+            self._pruned_step[row] = -1 if step is None else step
+            value = np.nan if step is None else trial.intermediate_values[step]
+            self._pruned_loss[row] = self._signs[0] * float(value)
+        for name, value in trial.params.items():
+            col = self._columns.get(name)
+            if col is None:
+                col = self._columns[name] = np.full(self._capacity, np.nan)
+            col[row] = trial.distributions[name].to_internal_repr(value)
+        dists = trial.distributions
+        if self.intersection is None:
+            self.intersection = dict(dists)
+        else:
+            self.intersection = {k: v for k, v in self.intersection.items() if dists.get(k) == v}
+        self.groups.add_distributions(dists)
+        self.n += 1
+        self.version += 1
+
+    def _grow(self) -> None:
+        cap = max(64, 2 * self._capacity)
+
+        def grown(a: np.ndarray, fill: float) -> np.ndarray:
+            out = np.full((cap,) + a.shape[1:], fill, dtype=a.dtype)
+            out[: self._capacity] = a
+            return out
+
+        self._numbers = grown(self._numbers, 0)
+        self._complete = grown(self._complete, False)
+        self._loss = grown(self._loss, np.nan)
+        self._pruned_step = grown(self._pruned_step, -1)
+        self._pruned_loss = grown(self._pruned_loss, np.nan)
+        self._columns = {k: grown(v, np.nan) for k, v in self._columns.items()}
+        self._capacity = cap

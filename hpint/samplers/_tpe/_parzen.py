@@ -1,0 +1,273 @@
+"""Parzen estimators: weighted mixtures of product kernels over a mixed float/int/categorical space.
+
+Pure math, no study or storage: TPE builds one estimator from the good trials and one from the rest and
+picks the candidate that maximises the ratio of their densities.
+
+Every numerical parameter is mapped to the unit interval (on the log scale if ``log``; widened by half a
+step on each side if it takes grid values, so every grid point owns a cell of the interval). Kernels are
+normal distributions truncated to the unit interval. A continuous parameter contributes a density; a
+grid-valued one contributes the probability of its cell, so rounding a sample to the grid is exact and
+the two estimators are compared on the same measure. Categorical parameters get a smoothed one-hot kernel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from hpint.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+from hpint.samplers._tpe._normal import log_mass
+from hpint.samplers._tpe._parzen_parameters import ParzenParameters
+
+_EPS = 1e-12
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+# Below this bandwidth (unit scale) the expanded quadratic form loses precision; use differences instead.
+_MATMUL_MIN_SIGMA = 1e-4
+
+
+@dataclasses.dataclass(frozen=True)
+class NumericalDim:
+    """How a float/int parameter maps to the unit interval; ``step`` None means continuous."""
+
+    low: float
+    high: float
+    log: bool
+    step: float | None
+
+    @classmethod
+    def from_distribution(cls, dist: FloatDistribution | IntDistribution) -> NumericalDim:
+        step = None if dist.step is None else float(dist.step)
+        if dist.log and isinstance(dist, IntDistribution):
+            step = 1.0
+        return cls(float(dist.low), float(dist.high), bool(dist.log), step)
+
+    def _bounds(self) -> tuple[float, float]:
+        low, high = self.low, self.high
+        if self.step is not None:
+            low, high = low - 0.5 * self.step, high + 0.5 * self.step
+        if self.log:
+            return math.log(low), math.log(high)
+        return low, high
+
+    def to_unit(self, values: np.ndarray) -> np.ndarray:
+        """Positions in the unit interval (values are clipped into ``[low, high]`` first)."""
+        lo, hi = self._bounds()
+        v = np.clip(np.asarray(values, dtype=float), self.low, self.high)
+        if self.log:
+            v = np.log(v)
+        return (v - lo) / max(hi - lo, _EPS)
+
+    def cells(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The unit-interval cell ``[a, b]`` owned by each grid value (grid-valued parameters only)."""
+        assert self.step is not None
+        v = np.asarray(values, dtype=float)
+        lo, hi = self._bounds()
+        a, b = v - 0.5 * self.step, v + 0.5 * self.step
+        if self.log:
+            a, b = np.log(a), np.log(b)
+        scale = max(hi - lo, _EPS)
+        return (a - lo) / scale, (b - lo) / scale
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Values of the parameter for unit positions, rounded to the grid when there is one."""
+        lo, hi = self._bounds()
+        v = lo + np.asarray(u, dtype=float) * (hi - lo)
+        if self.log:
+            v = np.exp(v)
+        if self.step is not None:
+            v = self.low + np.round((v - self.low) / self.step) * self.step
+        return np.clip(v, self.low, self.high)
+
+
+@dataclasses.dataclass(frozen=True)
+class CategoricalDim:
+    """A categorical parameter; values are indices into its choices."""
+
+    n_choices: int
+
+
+Dim = NumericalDim | CategoricalDim
+
+
+def make_dim(dist: BaseDistribution) -> Dim:
+    if isinstance(dist, CategoricalDistribution):
+        return CategoricalDim(len(dist.choices))
+    if isinstance(dist, (FloatDistribution, IntDistribution)):
+        return NumericalDim.from_distribution(dist)
+    raise TypeError(f"TPE cannot model {dist!r}.")
+
+
+def numerical_kernels(
+    mus: np.ndarray, params: ParzenParameters, n_dims: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centres and bandwidths (unit scale) for observations ``mus``, plus the prior kernel if asked."""
+    n = len(mus)
+    n_kernels = n + int(params.consider_prior)
+    if params.bandwidth == "scott":
+        sigmas = np.full(n, 0.2 * max(n, 1) ** (-1.0 / (n_dims + 4)))
+    else:
+        sigmas = _neighbor_bandwidths(mus, params.consider_endpoints)
+    min_sigma = 1.0 / min(100.0, 1.0 + n_kernels) if params.consider_magic_clip else _EPS
+    sigmas = np.clip(sigmas, min_sigma, 1.0)
+    if params.consider_prior:
+        mus = np.append(mus, 0.5)
+        sigmas = np.append(sigmas, 1.0)
+    return np.asarray(mus, dtype=float), sigmas
+
+
+def _neighbor_bandwidths(mus: np.ndarray, consider_endpoints: bool) -> np.ndarray:
+    """Each kernel as wide as the larger gap to its sorted neighbours (the bounds count as neighbours)."""
+    n = len(mus)
+    if n == 0:
+        return np.zeros(0)
+    order = np.argsort(mus, kind="stable")
+    padded = np.concatenate(([0.0], mus[order], [1.0]))
+    gaps = np.diff(padded)
+    sorted_sigmas = np.maximum(gaps[:-1], gaps[1:])
+    if not consider_endpoints and n >= 2:
+        sorted_sigmas[0] = gaps[1]
+        sorted_sigmas[-1] = gaps[-2]
+    sigmas = np.empty(n)
+    sigmas[order] = sorted_sigmas
+    return sigmas
+
+
+def categorical_kernels(indices: np.ndarray, n_choices: int, params: ParzenParameters) -> np.ndarray:
+    """``(n_kernels, n_choices)`` probabilities: one-hot rows smoothed by the prior, then the prior row."""
+    n = len(indices)
+    n_kernels = n + int(params.consider_prior)
+    smoothing = params.prior_weight / max(n_kernels, 1) if params.consider_prior else 0.0
+    probs = np.full((n_kernels, n_choices), smoothing)
+    probs[np.arange(n), indices.astype(int)] += 1.0
+    if params.consider_prior:
+        probs[-1] = 1.0
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+class ParzenEstimator:
+    """A mixture of product kernels fitted to ``observations`` (rows of internal values).
+
+    Args:
+        dims: one :class:`NumericalDim` / :class:`CategoricalDim` per column.
+        observations: ``(n, len(dims))`` values (numbers for numerical, indices for categorical).
+        weights: ``(n,)`` non-negative weights of the observations.
+        params: kernel settings; the prior kernel, if any, gets weight ``params.prior_weight``.
+    """
+
+    def __init__(
+        self,
+        dims: list[Dim],
+        observations: np.ndarray,
+        weights: np.ndarray,
+        params: ParzenParameters,
+    ) -> None:
+        self._dims = dims
+        obs = np.asarray(observations, dtype=float).reshape(-1, len(dims))
+        w = np.asarray(weights, dtype=float)
+        prior = params.consider_prior or len(obs) == 0  # an empty mixture falls back to the prior
+        if prior:
+            params = dataclasses.replace(params, consider_prior=True)
+            w = np.append(w, params.prior_weight)
+        self._log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
+        n_numerical = sum(isinstance(d, NumericalDim) for d in dims)
+        self._kernels: list[tuple[np.ndarray, np.ndarray] | np.ndarray] = []
+        for j, dim in enumerate(dims):
+            if isinstance(dim, CategoricalDim):
+                self._kernels.append(categorical_kernels(obs[:, j], dim.n_choices, params))
+            else:
+                self._kernels.append(numerical_kernels(dim.to_unit(obs[:, j]), params, n_numerical))
+        self._prepare_log_pdf()
+
+    @property
+    def n_kernels(self) -> int:
+        return len(self._log_weights)
+
+    def _prepare_log_pdf(self) -> None:
+        """Precompute per-kernel constants so ``log_pdf`` is a few matrix products."""
+        n_kernels = self.n_kernels
+        self._log_norm = self._log_weights.copy()  # per kernel: weight, normalisers of continuous dims
+        self._discrete_log_z: dict[int, np.ndarray] = {}
+        self._categorical_log_probs = {
+            j: np.log(k) for j, k in enumerate(self._kernels) if isinstance(self._dims[j], CategoricalDim)
+        }
+        cont = [j for j, d in enumerate(self._dims) if isinstance(d, NumericalDim) and d.step is None]
+        self._continuous = cont
+        mus = np.empty((n_kernels, len(cont)))
+        sigmas = np.empty((n_kernels, len(cont)))
+        for i, j in enumerate(cont):
+            mus[:, i], sigmas[:, i] = self._kernels[j]  # type: ignore[misc]
+        for j, dim in enumerate(self._dims):
+            if isinstance(dim, NumericalDim):
+                mu, sigma = self._kernels[j]  # type: ignore[misc]
+                log_z = log_mass(-mu / sigma, (1.0 - mu) / sigma)
+                if dim.step is None:
+                    self._log_norm -= log_z + np.log(sigma) + _LOG_SQRT_2PI
+                else:
+                    self._discrete_log_z[j] = log_z
+        self._mus, self._sigmas = mus, sigmas
+        inv_var = 1.0 / np.square(sigmas)
+        self._inv_var = inv_var
+        self._use_matmul = len(cont) > 0 and float(sigmas.min()) >= _MATMUL_MIN_SIGMA
+        self._scaled_mus = mus * inv_var
+        self._mu_term = np.sum(np.square(mus) * inv_var, axis=1)
+
+    def log_pdf(self, x: np.ndarray) -> np.ndarray:
+        """Log density of each row of ``x`` (cell probability for grid-valued parameters)."""
+        x = np.asarray(x, dtype=float).reshape(-1, len(self._dims))
+        total = np.broadcast_to(self._log_norm, (len(x), self.n_kernels)).copy()
+        if self._continuous:
+            total -= 0.5 * self._quadratic(x)
+        for j, dim in enumerate(self._dims):
+            if isinstance(dim, CategoricalDim):
+                total += self._categorical_log_probs[j][:, x[:, j].astype(int)].T
+            elif dim.step is not None:
+                mu, sigma = self._kernels[j]  # type: ignore[misc]
+                a, b = dim.cells(x[:, j])
+                total += log_mass((a[:, None] - mu) / sigma, (b[:, None] - mu) / sigma)
+                total -= self._discrete_log_z[j]
+        peak = total.max(axis=1, keepdims=True)
+        return peak[:, 0] + np.log(np.exp(total - peak).sum(axis=1))
+
+    def _quadratic(self, x: np.ndarray) -> np.ndarray:
+        """``sum_d ((u_d - mu_kd) / sigma_kd) ** 2`` for every row and kernel: ``(n, n_kernels)``."""
+        u = np.column_stack([self._dims[j].to_unit(x[:, j]) for j in self._continuous])  # type: ignore[union-attr]
+        if self._use_matmul:
+            quad = np.square(u) @ self._inv_var.T - 2.0 * (u @ self._scaled_mus.T) + self._mu_term
+            return np.maximum(quad, 0.0)
+        diff = (u[:, None, :] - self._mus[None]) / self._sigmas[None]
+        return np.sum(np.square(diff), axis=2)
+
+    def sample(self, rng: np.random.RandomState, size: int) -> np.ndarray:
+        """``(size, len(dims))`` draws: pick a kernel by weight, then draw each dimension from it."""
+        weights = np.exp(self._log_weights)
+        active = rng.choice(self.n_kernels, size=size, p=weights / weights.sum())
+        out = np.empty((size, len(self._dims)))
+        for j, dim in enumerate(self._dims):
+            kernel = self._kernels[j]
+            if isinstance(dim, CategoricalDim):
+                assert isinstance(kernel, np.ndarray)
+                cumulative = np.cumsum(kernel[active], axis=1)
+                draws = rng.uniform(size=(size, 1)) * cumulative[:, -1:]
+                out[:, j] = np.minimum((draws > cumulative).sum(axis=1), dim.n_choices - 1)
+            else:
+                mu, sigma = kernel
+                out[:, j] = dim.from_unit(_truncated_normal(rng, mu[active], sigma[active]))
+        return out
+
+
+def _truncated_normal(rng: np.random.RandomState, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Draws from normals truncated to ``[0, 1]`` by rejection.
+
+    Centres lie in the interval and bandwidths are at most 1, so each draw is accepted with probability
+    at least about one third; the loop ends after a few rounds.
+    """
+    out = rng.normal(mu, sigma)
+    outside = (out < 0.0) | (out > 1.0)
+    for _ in range(64):
+        if not outside.any():
+            break
+        out[outside] = rng.normal(mu[outside], sigma[outside])
+        outside = (out < 0.0) | (out > 1.0)
+    return np.clip(out, 0.0, 1.0)

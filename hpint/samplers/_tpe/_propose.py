@@ -1,0 +1,148 @@
+"""One TPE proposal: split the history into good and other trials, fit both estimators, pick a candidate.
+
+Functions of the history arrays and the settings only; the sampler object holds the state around them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from hpint.distributions import BaseDistribution, CategoricalDistribution, IntDistribution
+from hpint.samplers._random import sample_uniform
+from hpint.samplers._tpe._history import TrialHistory
+from hpint.samplers._tpe._parzen import ParzenEstimator, ParzenParameters, make_dim
+from hpint.samplers._tpe._split import (
+    default_gamma,
+    default_gamma_multiobjective,
+    default_weights,
+    multi_objective_below,
+    single_objective_order,
+)
+from hpint.trial._frozen import FrozenTrial
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The TPE knobs a proposal needs (see :class:`~hpint.samplers.TPESampler` for their meaning)."""
+
+    parzen: ParzenParameters
+    n_ei_candidates: int
+    gamma: Callable[[int], int] | None
+    weights: Callable[[int], Any] | None
+    constant_liar: bool
+    multi_objective: bool
+
+
+def make_rng(base_seed: int, trial_number: int, key: str) -> np.random.RandomState:
+    """A generator fixed by the seed, the trial number and what is drawn (``key``), not by call order."""
+    words = [base_seed & 0xFFFFFFFF, (base_seed >> 32) & 0xFFFFFFFF, trial_number & 0xFFFFFFFF]
+    return np.random.RandomState(words + [zlib.crc32(key.encode())])
+
+
+def propose(
+    history: TrialHistory,
+    space: dict[str, BaseDistribution],
+    trial: FrozenTrial,
+    rng: np.random.RandomState,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Values (external representation) for every parameter of ``space``, drawn jointly."""
+    names = sorted(space)
+    columns = [history.column(name) for name in names]
+    if any(col is None for col in columns):  # never observed: nothing to model yet
+        return {name: sample_uniform(rng, space[name]) for name in names}
+    table = np.column_stack(columns)
+    rows = np.flatnonzero(~np.isnan(table).any(axis=1))
+    if rows.size == 0:
+        return {name: sample_uniform(rng, space[name]) for name in names}
+    below, above = split(history, rows, settings)
+    obs_above, numbers_above = table[above], history.numbers[above]
+    if settings.constant_liar:
+        extra, extra_numbers = running_observations(history.running, trial.number, space, names)
+        if extra_numbers:
+            obs_above = np.vstack([obs_above, extra])
+            numbers_above = np.concatenate([numbers_above, extra_numbers])
+            obs_above = obs_above[np.argsort(numbers_above, kind="stable")]
+    if settings.multi_objective:
+        w_below = np.ones(len(below))  # the split already prefers spread-out good trials
+    else:
+        w_below = call_weights(settings.weights, len(below))
+    w_above = call_weights(settings.weights, len(obs_above))
+    dims = [make_dim(space[name]) for name in names]
+    good = ParzenEstimator(dims, table[below], w_below, settings.parzen)
+    rest = ParzenEstimator(dims, obs_above, w_above, settings.parzen)
+    candidates = good.sample(rng, settings.n_ei_candidates)
+    score = good.log_pdf(candidates) - rest.log_pdf(candidates)
+    best = candidates[int(np.argmax(score))]
+    return {name: to_external(space[name], value) for name, value in zip(names, best)}
+
+
+def split(history: TrialHistory, rows: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the good trials and of the others among ``rows``, each ordered by trial number."""
+    gamma = settings.gamma or (default_gamma_multiobjective if settings.multi_objective else default_gamma)
+    n_below = max(0, min(int(gamma(len(rows))), len(rows)))
+    if settings.multi_objective:
+        is_below = _multi_objective_below(history, rows, n_below)
+    else:
+        order = single_objective_order(
+            history.complete[rows],
+            history.loss[rows, 0],
+            history.pruned_step[rows],
+            history.pruned_loss[rows],
+        )
+        is_below = np.zeros(len(rows), dtype=bool)
+        is_below[order[:n_below]] = True
+    by_number = np.argsort(history.numbers[rows], kind="stable")
+    return rows[by_number[is_below[by_number]]], rows[by_number[~is_below[by_number]]]
+
+
+def _multi_objective_below(history: TrialHistory, rows: np.ndarray, n_below: int) -> np.ndarray:
+    """Pareto-rank split, memoised on the history: univariate TPE asks for it once per parameter."""
+    key = (history.version, n_below, rows.tobytes())
+    if history.memo.get("below_key") == key:
+        return history.memo["below"]
+    complete = history.complete[rows]
+    done = rows[complete]
+    is_below = np.zeros(len(rows), dtype=bool)
+    is_below[np.flatnonzero(complete)] = multi_objective_below(history.loss[done], min(n_below, len(done)))
+    history.memo.update(below_key=key, below=is_below)
+    return is_below
+
+
+def running_observations(
+    running: list[FrozenTrial], exclude_number: int, space: dict[str, BaseDistribution], names: list[str]
+) -> tuple[np.ndarray, list[int]]:
+    """Internal values of the RUNNING trials (other than ``exclude_number``) that hold all of ``names``."""
+    rows, numbers = [], []
+    for other in running:
+        if other.number == exclude_number or not all(n in other.params for n in names):
+            continue
+        try:
+            rows.append([space[n].to_internal_repr(other.params[n]) for n in names])
+        except ValueError:  # a value that does not fit today's distribution is not comparable
+            continue
+        numbers.append(other.number)
+    return np.asarray(rows, dtype=float).reshape(len(rows), len(names)), numbers
+
+
+def call_weights(weights: Callable[[int], Any] | None, n: int) -> np.ndarray:
+    """``weights(n)`` checked: ``n`` finite non-negative numbers, not all zero."""
+    w = np.asarray((weights or default_weights)(n), dtype=float).reshape(-1)[:n]
+    if w.shape != (n,) or np.any(w < 0) or not np.all(np.isfinite(w)) or (n > 0 and w.sum() <= 0):
+        raise ValueError(
+            f"`weights({n})` must return {n} finite non-negative numbers, not all zero; got {w!r}."
+        )
+    return w
+
+
+def to_external(dist: BaseDistribution, value: float) -> Any:
+    if isinstance(dist, CategoricalDistribution):
+        return dist.choices[int(value)]
+    if isinstance(dist, IntDistribution):
+        return int(round(value))
+    return float(value)

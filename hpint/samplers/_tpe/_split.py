@@ -1,0 +1,121 @@
+"""Which trials are "good" (modelled by l(x)) and which are the rest (g(x)): pure functions over arrays.
+
+Single objective: COMPLETE trials by value, then PRUNED trials by the step they reached (further is
+better), then by their last intermediate value; trials pruned before reporting anything come last.
+Several objectives: whole non-dominated fronts, and from the front that does not fit entirely, the points
+that keep the most hypervolume (two objectives) or are least crowded (three or more).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hpint._pareto import is_pareto_front
+
+
+def default_gamma(n: int) -> int:
+    """How many of ``n`` trials count as good: 10%, at most 25."""
+    return min(math.ceil(0.1 * n), 25)
+
+
+def default_gamma_multiobjective(n: int) -> int:
+    """How many of ``n`` trials count as good with several objectives: 10%, uncapped."""
+    return math.ceil(0.1 * n)
+
+
+def hyperopt_default_gamma(n: int) -> int:
+    """Hyperopt's choice: a quarter of the square root of ``n``, at most 25."""
+    return min(math.ceil(0.25 * n**0.5), 25)
+
+
+def default_weights(n: int) -> np.ndarray:
+    """Observation weights, oldest first: the latest 25 weigh 1, older ones fade linearly to ``1 / n``.
+
+    Recent trials describe where the search is now; old ones still count, a little.
+    """
+    if n < 25:
+        return np.ones(n)
+    return np.concatenate([np.linspace(1.0 / n, 1.0, num=n - 25), np.ones(25)])
+
+
+def single_objective_order(
+    complete: np.ndarray, loss: np.ndarray, pruned_step: np.ndarray, pruned_loss: np.ndarray
+) -> np.ndarray:
+    """Indices from best to worst (see the module docstring). ``loss`` is minimised; NaN ranks last."""
+    has_step = pruned_step >= 0
+    group = np.where(complete, 0, np.where(has_step, 1, 2))
+    steps = np.where(complete | ~has_step, 0, -pruned_step)
+    value = np.where(complete, loss, np.where(has_step, pruned_loss, 0.0))
+    value = np.where(np.isnan(value), np.inf, value)
+    return np.lexsort((value, steps, group))
+
+
+def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
+    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank."""
+    n = loss.shape[0]
+    mask = np.zeros(n, dtype=bool)
+    remaining = np.arange(n)
+    while remaining.size and mask.sum() < n_below:
+        front = remaining[is_pareto_front(loss[remaining])]
+        room = n_below - int(mask.sum())
+        if front.size <= room:
+            mask[front] = True
+        else:
+            mask[front[select_spread(loss[front], room)]] = True
+        remaining = np.setdiff1d(remaining, front, assume_unique=True)
+    return mask
+
+
+def select_spread(points: np.ndarray, k: int) -> np.ndarray:
+    """Indices of ``k`` mutually non-dominated ``points`` that cover the front best."""
+    if k >= len(points):
+        return np.arange(len(points))
+    if points.shape[1] == 2:
+        return _hypervolume_subset_2d(points, k)
+    return np.sort(np.argsort(-crowding_distance(points), kind="stable")[:k])
+
+
+def _hypervolume_subset_2d(points: np.ndarray, k: int) -> np.ndarray:
+    """Drop, one at a time, the point whose loss costs the least hypervolume, until ``k`` remain."""
+    ref = reference_point(points)
+    keep = np.arange(len(points))
+    while keep.size > k:
+        contrib = hypervolume_contributions_2d(points[keep], ref)
+        keep = np.delete(keep, int(np.argmin(contrib)))
+    return keep
+
+
+def reference_point(points: np.ndarray) -> np.ndarray:
+    """A point slightly worse than every given one, so boundary points still add hypervolume."""
+    worst = points.max(axis=0)
+    span = worst - points.min(axis=0)
+    return worst + np.maximum(0.1 * span, 1e-9 * np.maximum(1.0, np.abs(worst)))
+
+
+def hypervolume_contributions_2d(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Hypervolume each point of a 2-objective non-dominated set adds on its own (to ``ref``)."""
+    order = np.lexsort((points[:, 1], points[:, 0]))
+    x, y = points[order, 0], points[order, 1]
+    right = np.append(x[1:], ref[0])
+    above = np.concatenate(([ref[1]], y[:-1]))
+    contrib = np.empty(len(points))
+    contrib[order] = (right - x) * (above - y)
+    return contrib
+
+
+def crowding_distance(points: np.ndarray) -> np.ndarray:
+    """NSGA-II's crowding distance: the normalised side lengths of the box between each point's neighbours."""
+    n, m = points.shape
+    distance = np.zeros(n)
+    for j in range(m):
+        order = np.argsort(points[:, j], kind="stable")
+        col = points[order, j]
+        span = col[-1] - col[0]
+        gaps = np.zeros(n)
+        if n > 2 and span > 0:
+            gaps[1:-1] = (col[2:] - col[:-2]) / span
+        gaps[0] = gaps[-1] = np.inf
+        distance[order] += gaps
+    return distance

@@ -1,0 +1,65 @@
+"""Storages: where studies and trials live (memory, or a SQL database shared by many processes)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate
+from hpint.storages._in_memory import InMemoryStorage
+
+if TYPE_CHECKING:
+    from hpint.storages._rdb.storage import RDBStorage
+
+__all__ = [
+    "BaseStorage",
+    "FrozenStudy",
+    "InMemoryStorage",
+    "RDBStorage",
+    "TrialUpdate",
+    "get_storage",
+    "upgrade_storage",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # RDBStorage pulls in SQLAlchemy; load it only when asked for.
+    if name == "RDBStorage":
+        from hpint.storages._rdb.storage import RDBStorage
+
+        return RDBStorage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def upgrade_storage(url: str) -> tuple[str | None, str]:
+    """Migrate the SQL database at ``url`` to this hpint's schema; return the (old, new) revisions.
+
+    Opening a database created by an older hpint raises :class:`~hpint.exceptions.StorageSchemaError`
+    until this (or ``hpint storage upgrade --storage URL``) has run. Stop the workers and back the
+    database up first.
+    """
+    from hpint.storages._rdb.schema import upgrade_storage as _upgrade
+
+    return _upgrade(url)
+
+
+def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
+    """Turn what a user passed as ``storage`` into a storage object.
+
+    None gives a new in-memory storage; a string is a database URL (``sqlite:///study.db``,
+    ``postgresql+psycopg://...``, ``mysql+pymysql://...``), opened as an :class:`RDBStorage` wrapped in
+    a cache that reads only new trials and writes each trial step in one transaction (see
+    ``hpint/storages/_cached.py`` for when other processes see a running trial's parameters).
+    """
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, str):
+        from hpint.storages._cached import CachedStorage
+        from hpint.storages._rdb.storage import RDBStorage
+
+        return CachedStorage(RDBStorage(storage))
+    if isinstance(storage, BaseStorage):
+        return storage
+    raise TypeError(
+        f"`storage` must be None, a database URL or a storage object, "
+        f"not {type(storage).__name__} ({storage!r})."
+    )

@@ -1,0 +1,301 @@
+"""A cache and write buffer around :class:`RDBStorage`: fewer queries and one commit per trial step.
+
+What it caches: finished trials are immutable, so once read they are kept, and each read of a study's
+trials fetches only trials that are new or were unfinished last time. Study directions never change and
+are cached too.
+
+What it buffers: parameters and user attributes set on a RUNNING trial that this storage object created
+or claimed ("owned") are kept in memory and written together with the trial's next intermediate value,
+system attribute or final state, in ONE transaction. Consequences worth knowing:
+
+* reads through this storage object see buffered writes at once;
+* other processes (and other storage objects) see a trial's parameters at the latest when it reports an
+  intermediate value or finishes (or when this storage is pickled, closed or :meth:`flush` is called);
+* if the process dies while a trial runs, its unflushed parameters are lost with it: the trial stays
+  RUNNING (or is failed by a heartbeat) and finished trials are never affected;
+* a finished trial is committed before ``update_trial`` (hence ``Study.tell``) returns.
+
+State changes, WAITING -> RUNNING claims and system attributes are written through immediately.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hpint._direction import StudyDirection
+from hpint.exceptions import UpdateFinishedTrialError
+from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, apply_update
+from hpint.trial._frozen import FrozenTrial, copy_attrs
+from hpint.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hpint.storages._rdb.storage import RDBStorage
+
+__all__ = ["CachedStorage"]
+
+
+class _StudyCache:
+    """What this process knows of one study's trials."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, FrozenTrial] = {}  # number -> latest known record
+        self.max_seen = -1  # every trial numbered up to this was read (numbers are gap-free)
+        self.unfinished: dict[int, int] = {}  # trial_id -> number, for trials owned elsewhere
+
+
+class _OwnedTrial:
+    """A RUNNING trial this object created or claimed: its full record and its unwritten changes."""
+
+    def __init__(self, study_id: int, record: FrozenTrial) -> None:
+        self.study_id = study_id
+        self.record = record
+        self.pending = TrialUpdate()
+        self.lock = threading.Lock()
+
+
+class CachedStorage(BaseStorage):
+    """Wraps an :class:`RDBStorage`; see the module docstring for what is cached and buffered."""
+
+    def __init__(self, backend: RDBStorage) -> None:
+        self._backend = backend
+        self._lock = threading.RLock()
+        self._studies: dict[int, _StudyCache] = {}
+        self._directions: dict[int, list[StudyDirection]] = {}
+        self._finished: dict[int, FrozenTrial] = {}  # trial_id -> finished trial
+        self._owned: dict[int, _OwnedTrial] = {}
+
+    @property
+    def backend(self) -> RDBStorage:
+        return self._backend
+
+    @property
+    def url(self) -> str:
+        return self._backend.url
+
+    # ---- lifecycle ----
+    def flush(self) -> None:
+        """Write every buffered parameter and user attribute now (one transaction per trial)."""
+        with self._lock:
+            owned = list(self._owned.items())
+        for trial_id, entry in owned:
+            with entry.lock:
+                if entry.pending.is_empty():
+                    continue
+                self._backend.update_trial(trial_id, entry.pending)
+                entry.pending = TrialUpdate()
+
+    def close(self) -> None:
+        self.flush()
+        self._backend.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The copy starts with an empty cache and owns nothing; so that it sees this process's running
+        # trials as they are, write the buffers first.
+        self.flush()
+        return {"backend": self._backend}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["backend"])  # type: ignore[misc]
+
+    # ---- studies: written through; directions cached ----
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        return self._backend.create_new_study(directions, study_name)
+
+    def delete_study(self, study_id: int) -> None:
+        self._backend.delete_study(study_id)
+        with self._lock:
+            cache = self._studies.pop(study_id, None)
+            self._directions.pop(study_id, None)
+            for trial in cache.records.values() if cache else ():
+                self._finished.pop(trial._trial_id, None)
+                self._owned.pop(trial._trial_id, None)
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        return self._backend.get_study_id_from_name(study_name)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        return self._backend.get_all_studies()
+
+    def get_study(self, study_id: int) -> FrozenStudy:
+        return self._backend.get_study(study_id)
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        directions = self._directions.get(study_id)
+        if directions is None:
+            directions = self._backend.get_study_directions(study_id)
+            self._directions[study_id] = directions
+        return list(directions)
+
+    def set_study_attrs(
+        self,
+        study_id: int,
+        user_attrs: dict[str, Any] | None = None,
+        system_attrs: dict[str, Any] | None = None,
+    ) -> None:
+        self._backend.set_study_attrs(study_id, user_attrs, system_attrs)
+
+    # ---- trials ----
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> FrozenTrial:
+        trial = self._backend.create_new_trial(study_id, template_trial)
+        with self._lock:
+            self._remember(study_id, trial, own=trial.state == TrialState.RUNNING)
+        return trial.copy()
+
+    def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
+        entry = self._owned.get(trial_id)
+        if entry is None:
+            return self._update_unowned(trial_id, update)
+        with entry.lock:
+            if self._owned.get(trial_id) is not entry:  # finished meanwhile by another thread
+                return self._update_unowned(trial_id, update)
+            now = datetime.datetime.now()
+            record = entry.record.copy()
+            if not apply_update(record, update, now):  # raises like the backend would
+                return False
+            if _bufferable(update):
+                _check_json(update.user_attrs)
+                buffered = TrialUpdate(params=update.params, user_attrs=copy_attrs(update.user_attrs or {}))
+                entry.pending = entry.pending.merge(buffered)
+            else:
+                try:
+                    self._backend.update_trial_at(trial_id, entry.pending.merge(update), now)
+                except UpdateFinishedTrialError:
+                    self._disown(trial_id)  # finished elsewhere (e.g. failed as stale): drop our view
+                    raise
+                entry.pending = TrialUpdate()
+            self._publish(entry, record)
+            return True
+
+    def _update_unowned(self, trial_id: int, update: TrialUpdate) -> bool:
+        if trial_id in self._finished:
+            # Fails with the backend's own error; a finished trial never changes.
+            return self._backend.update_trial(trial_id, update)
+        if not self._backend.update_trial(trial_id, update):
+            return False
+        if update.state == TrialState.RUNNING:  # claimed: this process now runs it
+            study_id, trial = self._backend.get_trial_and_study_id(trial_id)
+            if trial.state == TrialState.RUNNING:
+                with self._lock:
+                    self._remember(study_id, trial, own=True)
+        return True
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        finished = self._finished.get(trial_id)
+        if finished is not None:
+            return finished.copy()
+        entry = self._owned.get(trial_id)
+        if entry is not None:
+            # Only the state can change behind our back (another process failing a stale trial).
+            if self._backend.get_trial_state(trial_id) == TrialState.RUNNING:
+                with entry.lock:
+                    return entry.record.copy()
+            self._disown(trial_id)
+        trial = self._backend.get_trial(trial_id)
+        if trial.state.is_finished():
+            with self._lock:
+                self._finished[trial_id] = trial
+            return trial.copy()
+        return trial
+
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        trials = self._refresh(study_id)
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        return [t.copy() for t in trials] if deepcopy else trials
+
+    def get_waiting_trial_ids(self, study_id: int) -> list[int]:
+        return self._backend.get_waiting_trial_ids(study_id)
+
+    def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        return len(self.get_all_trials(study_id, deepcopy=False, states=states))
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        cache = self._studies.get(study_id)
+        trial = cache.records.get(trial_number) if cache else None
+        if trial is not None:
+            return trial._trial_id
+        return self._backend.get_trial_id_from_study_id_trial_number(study_id, trial_number)
+
+    # ---- bookkeeping (callers hold self._lock where noted) ----
+    def _refresh(self, study_id: int) -> list[FrozenTrial]:
+        """Read what changed in the study since the last read; return all its trials by number."""
+        with self._lock:
+            cache = self._studies.setdefault(study_id, _StudyCache())
+            after, unfinished = cache.max_seen, list(cache.unfinished)
+        fresh = self._backend.get_trials_since(study_id, after, unfinished)
+        with self._lock:
+            cache = self._studies.setdefault(study_id, _StudyCache())
+            for trial in fresh:
+                entry = self._owned.get(trial._trial_id)
+                if entry is not None and not trial.state.is_finished():
+                    cache.max_seen = max(cache.max_seen, trial.number)
+                    continue  # our own view (with buffered writes) is newer
+                if entry is not None:
+                    self._owned.pop(trial._trial_id, None)
+                self._remember(study_id, trial, own=False)
+                cache.max_seen = max(cache.max_seen, trial.number)
+            records = cache.records
+            return [records[n] for n in range(cache.max_seen + 1) if n in records]
+
+    def _remember(self, study_id: int, trial: FrozenTrial, own: bool) -> None:
+        """Record ``trial`` in the cache (caller holds ``self._lock``)."""
+        cache = self._studies.setdefault(study_id, _StudyCache())
+        cache.records[trial.number] = trial
+        trial_id = trial._trial_id
+        if trial.state.is_finished():
+            cache.unfinished.pop(trial_id, None)
+            self._finished[trial_id] = trial
+        elif own:
+            cache.unfinished.pop(trial_id, None)
+            self._owned[trial_id] = _OwnedTrial(study_id, trial)
+        else:
+            cache.unfinished[trial_id] = trial.number
+
+    def _publish(self, entry: _OwnedTrial, record: FrozenTrial) -> None:
+        """Make ``record`` the owned trial's current view (caller holds ``entry.lock``)."""
+        entry.record = record
+        with self._lock:
+            cache = self._studies.setdefault(entry.study_id, _StudyCache())
+            cache.records[record.number] = record
+            if record.state.is_finished():
+                self._finished[record._trial_id] = record
+                self._owned.pop(record._trial_id, None)
+
+    def _disown(self, trial_id: int) -> None:
+        with self._lock:
+            entry = self._owned.pop(trial_id, None)
+            if entry is not None:
+                self._studies[entry.study_id].unfinished[trial_id] = entry.record.number
+
+    def __repr__(self) -> str:
+        return f"CachedStorage({self._backend!r})"
+
+
+def _check_json(attrs: dict[str, Any] | None) -> None:
+    """Fail at ``set_user_attr`` rather than at the later write if a value cannot be stored."""
+    for key, value in (attrs or {}).items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as e:
+            raise TypeError(
+                f"User attribute {key!r} must be JSON-serialisable to be stored in a database: {e}"
+            ) from None
+
+
+def _bufferable(update: TrialUpdate) -> bool:
+    """Params and user attributes of an owned RUNNING trial can wait for the next real write."""
+    return (
+        update.state is None
+        and update.values is None
+        and not update.intermediate_values
+        and not update.system_attrs
+    )

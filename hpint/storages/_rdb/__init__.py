@@ -1,0 +1,1 @@
+"""SQL storage on SQLAlchemy: schema, migrations and the :class:`RDBStorage` backend."""

@@ -1,0 +1,111 @@
+"""Engines and transactions: SQLite set up for several processes, errors turned into hpint's own."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from hpint.exceptions import StorageInternalError
+from hpint.storages._rdb.url import backend_name, is_sqlite_memory
+
+T = TypeVar("T")
+_WRITE = "hpint_write"
+_RETRIES = 6
+
+
+def create_engine(url: str, engine_kwargs: dict[str, Any] | None) -> sa.Engine:
+    """An engine for ``url`` (normalized); ``engine_kwargs`` go to :func:`sqlalchemy.create_engine`.
+
+    SQLite gets WAL journaling (readers do not block the writer), a 60 s busy timeout (several processes
+    share one file) and write transactions started with ``BEGIN IMMEDIATE`` (so two writers never both
+    read and then fail to upgrade their lock).
+    """
+    kwargs = dict(engine_kwargs or {})
+    backend = backend_name(url)
+    if backend == "sqlite":
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("timeout", 60.0)
+        connect_args.setdefault("check_same_thread", False)
+        kwargs["connect_args"] = connect_args
+        memory = is_sqlite_memory(url)
+        if memory:
+            kwargs.setdefault("poolclass", sa.pool.StaticPool)
+        engine = sa.create_engine(url, **kwargs)
+        _set_up_sqlite(engine, wal=not memory)
+        return engine
+    if backend in ("mysql", "mariadb"):
+        kwargs.setdefault("pool_recycle", 3600)  # MySQL closes idle connections after wait_timeout
+        kwargs.setdefault("isolation_level", "READ COMMITTED")  # fewer gap locks, hence fewer deadlocks
+    return sa.create_engine(url, **kwargs)
+
+
+def _set_up_sqlite(engine: sa.Engine, wal: bool) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode, NORMAL syncs at checkpoints: a commit survives a crash of the process (the
+            # data is in the WAL file), only an OS crash or power loss may lose the latest commits.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Transactions:
+    """Runs functions in read or write transactions, retrying writes that lost a lock race."""
+
+    def __init__(self, engine: sa.Engine, url: str) -> None:
+        self.engine = engine
+        # One shared connection for an in-memory SQLite database: serialise its users.
+        self._lock: Any = threading.RLock() if is_sqlite_memory(url) else contextlib.nullcontext()
+
+    def read(self, fn: Callable[[sa.Connection], T]) -> T:
+        with self._lock, _storage_errors():
+            with self.engine.connect() as conn, conn.begin():
+                return fn(conn)
+
+    def write(self, fn: Callable[[sa.Connection], T]) -> T:
+        """Run ``fn`` in one transaction and commit; a failure rolls everything back."""
+        for attempt in range(_RETRIES):
+            try:
+                with self._lock, _storage_errors():
+                    with self.engine.connect() as conn:
+                        conn.execution_options(**{_WRITE: True})
+                        with conn.begin():
+                            return fn(conn)
+            except StorageInternalError as e:
+                if attempt == _RETRIES - 1 or not _is_transient(e.__cause__):
+                    raise
+                time.sleep(0.01 * 2**attempt * (1 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as e:
+        raise StorageInternalError(f"The storage failed and the operation was rolled back: {e}") from e
+
+
+def _is_transient(error: BaseException | None) -> bool:
+    """Deadlocks, lock timeouts and serialization failures, which succeed when retried."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    text = str(error.orig).lower()
+    return any(
+        s in text for s in ("deadlock", "database is locked", "lock wait timeout", "could not serialize")
+    )

@@ -1,0 +1,482 @@
+"""RDBStorage: studies and trials in a SQL database (SQLite, PostgreSQL, MySQL) via SQLAlchemy.
+
+Every public call is one transaction. A trial's number comes from a per-study counter incremented under
+a row lock (SQLite: the database lock of ``BEGIN IMMEDIATE``), so numbers are unique and gap-free across
+processes. :func:`hpint.storages.get_storage` wraps this class in a cache (``_cached.py``); use it
+directly only when every read must hit the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Container, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from hpint._direction import StudyDirection
+from hpint.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, study_not_found
+from hpint.storages._rdb import rows, schema
+from hpint.storages._rdb.engine import Transactions, create_engine
+from hpint.storages._rdb.models import (
+    NAME_LENGTH,
+    dump_json,
+    encode_float,
+    studies,
+    study_attrs,
+    trial_attrs,
+    trial_intermediate_values,
+    trial_params,
+    trials,
+)
+from hpint.storages._rdb.url import normalize_url
+from hpint.trial._frozen import FrozenTrial
+from hpint.trial._state import TrialState
+
+__all__ = ["RDBStorage"]
+
+DEFAULT_STUDY_NAME_PREFIX = "no-name-"
+
+
+class RDBStorage(BaseStorage):
+    """Studies in a SQL database shared by threads and processes.
+
+    Args:
+        url: ``sqlite:///path.db``, ``postgresql+psycopg://user:pw@host/db`` or
+            ``mysql+pymysql://user:pw@host/db`` (``postgresql://`` and ``mysql://`` pick those drivers).
+        engine_kwargs: passed to :func:`sqlalchemy.create_engine` (e.g. ``{"pool_size": 10}``).
+        skip_table_creation: do not create the schema in an empty database.
+
+    Raises:
+        ValueError: unsupported URL scheme. ImportError: the driver is missing (names the extra).
+        StorageSchemaError: the database has an older schema; run ``hpint storage upgrade --storage URL``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        engine_kwargs: dict[str, Any] | None = None,
+        skip_table_creation: bool = False,
+    ) -> None:
+        self.url = normalize_url(url)
+        self.engine_kwargs = dict(engine_kwargs or {})
+        self._connect()
+        self._check_or_create_schema(create=not skip_table_creation)
+
+    def _connect(self) -> None:
+        self.engine = create_engine(self.url, self.engine_kwargs)
+        self._tx = Transactions(self.engine, self.url)
+
+    def _check_or_create_schema(self, create: bool) -> None:
+        def check(conn: sa.Connection) -> str | None:
+            return schema.check_schema(conn, self.url)
+
+        if self._tx.read(check) is not None or not create:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(hpint_write=True)
+                schema.migrate(conn)
+        except (sa.exc.SQLAlchemyError, StorageInternalError):
+            # Another process may have created the schema at the same moment; accept its work.
+            if self._tx.read(check) is None:
+                raise
+
+    # ---- pickling: engines hold connections, so rebuild it in the new process ----
+    def __getstate__(self) -> dict[str, Any]:
+        return {"url": self.url, "engine_kwargs": self.engine_kwargs}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._connect()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- studies ----
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        name = study_name or DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+        if len(name) > NAME_LENGTH:
+            raise ValueError(f"`study_name` may have at most {NAME_LENGTH} characters, not {len(name)}.")
+        text = json.dumps([StudyDirection(d).name for d in directions])
+
+        def insert(conn: sa.Connection) -> int:
+            result = conn.execute(sa.insert(studies).values(study_name=name, directions=text))
+            return int(result.inserted_primary_key[0])
+
+        try:
+            return self._tx.write(insert)
+        except StorageInternalError as e:
+            if isinstance(e.__cause__, sa.exc.IntegrityError):
+                raise DuplicatedStudyError(
+                    f"A study named {name!r} already exists; pass load_if_exists=True to resume it."
+                ) from None
+            raise
+
+    def delete_study(self, study_id: int) -> None:
+        def delete(conn: sa.Connection) -> None:
+            _require_study(conn, study_id)
+            ids = sa.select(trials.c.trial_id).where(trials.c.study_id == study_id).scalar_subquery()
+            for table in (trial_intermediate_values, trial_attrs, trial_params):
+                conn.execute(sa.delete(table).where(table.c.trial_id.in_(ids)))
+            conn.execute(sa.delete(trials).where(trials.c.study_id == study_id))
+            conn.execute(sa.delete(study_attrs).where(study_attrs.c.study_id == study_id))
+            conn.execute(sa.delete(studies).where(studies.c.study_id == study_id))
+
+        self._tx.write(delete)
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        query = sa.select(studies.c.study_id).where(studies.c.study_name == study_name)
+        study_id = self._tx.read(lambda conn: conn.execute(query).scalar())
+        if study_id is None:
+            raise study_not_found(study_name)
+        return int(study_id)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        return self._tx.read(rows.load_studies)
+
+    def get_study(self, study_id: int) -> FrozenStudy:
+        found = self._tx.read(lambda conn: rows.load_studies(conn, studies.c.study_id == study_id))
+        if not found:
+            raise study_not_found(study_id)
+        return found[0]
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        query = sa.select(studies.c.directions).where(studies.c.study_id == study_id)
+        text = self._tx.read(lambda conn: conn.execute(query).scalar())
+        if text is None:
+            raise study_not_found(study_id)
+        return [StudyDirection[d] for d in json.loads(text)]
+
+    def set_study_attrs(
+        self,
+        study_id: int,
+        user_attrs: dict[str, Any] | None = None,
+        system_attrs: dict[str, Any] | None = None,
+    ) -> None:
+        encoded = [
+            (is_system, {k: dump_json(v, f"Study attribute {k!r}") for k, v in attrs.items()})
+            for is_system, attrs in ((False, user_attrs or {}), (True, system_attrs or {}))
+        ]
+
+        def write(conn: sa.Connection) -> None:
+            _require_study(conn, study_id)
+            for is_system, attrs in encoded:
+                _replace_attrs(conn, study_attrs, {"study_id": study_id}, attrs, is_system)
+
+        self._tx.write(write)
+
+    # ---- trials ----
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> FrozenTrial:
+        if template_trial is None:
+            trial = _new_running_trial(rows.now())
+        else:
+            trial = template_trial.copy()
+        children = _children_of(trial)
+
+        def create(conn: sa.Connection) -> FrozenTrial:
+            bumped = conn.execute(
+                sa.update(studies)
+                .where(studies.c.study_id == study_id)
+                .values(next_trial_number=studies.c.next_trial_number + 1)
+            )
+            if bumped.rowcount == 0:
+                raise study_not_found(study_id)
+            counter = sa.select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
+            number = int(conn.execute(counter).scalar_one()) - 1
+            result = conn.execute(
+                sa.insert(trials).values(
+                    study_id=study_id,
+                    number=number,
+                    state=int(trial.state),
+                    values_json=None if trial.values is None else json.dumps(trial.values),
+                    datetime_start=trial.datetime_start,
+                    datetime_complete=trial.datetime_complete,
+                )
+            )
+            trial_id = int(result.inserted_primary_key[0])
+            children.insert_children(conn, trial_id)
+            created = trial.copy()
+            created.number = number
+            created._trial_id = trial_id
+            return created
+
+        return self._tx.write(create)
+
+    def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
+        return self.update_trial_at(trial_id, update, rows.now())
+
+    def update_trial_at(self, trial_id: int, update: TrialUpdate, now: datetime.datetime) -> bool:
+        """:meth:`update_trial` with the time to record as start/completion (the cache keeps the same)."""
+        encoded = _EncodedUpdate(update)
+
+        def write(conn: sa.Connection) -> bool:
+            row = conn.execute(
+                sa.select(trials.c.state, trials.c.number)
+                .where(trials.c.trial_id == trial_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise KeyError(f"No trial with id {trial_id}.")
+            state = TrialState(row.state)
+            if state.is_finished():
+                raise UpdateFinishedTrialError(
+                    f"Trial {row.number} is already finished ({state.name}) and cannot be changed."
+                )
+            if update.state == TrialState.RUNNING and state != TrialState.WAITING:
+                return False
+            encoded.write(conn, trial_id, row.number, now)
+            return True
+
+        return self._tx.write(write)
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        found = self._tx.read(lambda conn: rows.load_trials(conn, trials.c.trial_id == trial_id))
+        if not found:
+            raise KeyError(f"No trial with id {trial_id}.")
+        return found[0]
+
+    def get_all_trials(
+        self,
+        study_id: int,
+        deepcopy: bool = True,
+        states: Container[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        where = trials.c.study_id == study_id
+        if states is not None:
+            where = where & trials.c.state.in_([int(s) for s in TrialState if s in states])
+
+        def read(conn: sa.Connection) -> list[FrozenTrial]:
+            _require_study(conn, study_id)
+            return rows.load_trials(conn, where)
+
+        return self._tx.read(read)
+
+    def get_trials_since(
+        self, study_id: int, after_number: int, trial_ids: Sequence[int]
+    ) -> list[FrozenTrial]:
+        """Trials numbered above ``after_number`` plus those in ``trial_ids``: what a cache must refresh."""
+        where = trials.c.number > after_number
+        if trial_ids:
+            where = where | trials.c.trial_id.in_(list(trial_ids))
+
+        def read(conn: sa.Connection) -> list[FrozenTrial]:
+            _require_study(conn, study_id)
+            return rows.load_trials(conn, (trials.c.study_id == study_id) & where)
+
+        return self._tx.read(read)
+
+    def get_trial_and_study_id(self, trial_id: int) -> tuple[int, FrozenTrial]:
+        """A trial and the id of its study, read in one transaction."""
+
+        def read(conn: sa.Connection) -> tuple[int | None, list[FrozenTrial]]:
+            query = sa.select(trials.c.study_id).where(trials.c.trial_id == trial_id)
+            return conn.execute(query).scalar(), rows.load_trials(conn, trials.c.trial_id == trial_id)
+
+        study_id, found = self._tx.read(read)
+        if study_id is None or not found:
+            raise KeyError(f"No trial with id {trial_id}.")
+        return int(study_id), found[0]
+
+    def get_trial_state(self, trial_id: int) -> TrialState:
+        query = sa.select(trials.c.state).where(trials.c.trial_id == trial_id)
+        state = self._tx.read(lambda conn: conn.execute(query).scalar())
+        if state is None:
+            raise KeyError(f"No trial with id {trial_id}.")
+        return TrialState(state)
+
+    def get_waiting_trial_ids(self, study_id: int) -> list[int]:
+        query = (
+            sa.select(trials.c.trial_id)
+            .where((trials.c.study_id == study_id) & (trials.c.state == int(TrialState.WAITING)))
+            .order_by(trials.c.number)
+        )
+
+        def read(conn: sa.Connection) -> list[int]:
+            ids = list(conn.execute(query).scalars())
+            if not ids:
+                _require_study(conn, study_id)
+            return ids
+
+        return self._tx.read(read)
+
+    def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        where = trials.c.study_id == study_id
+        if states is not None:
+            where = where & trials.c.state.in_([int(s) for s in TrialState if s in states])
+
+        def read(conn: sa.Connection) -> int:
+            _require_study(conn, study_id)
+            return int(conn.execute(sa.select(sa.func.count()).where(where)).scalar_one())
+
+        return self._tx.read(read)
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        query = sa.select(trials.c.trial_id).where(
+            (trials.c.study_id == study_id) & (trials.c.number == trial_number)
+        )
+
+        def read(conn: sa.Connection) -> int | None:
+            trial_id = conn.execute(query).scalar()
+            if trial_id is None:
+                _require_study(conn, study_id)
+            return trial_id
+
+        trial_id = self._tx.read(read)
+        if trial_id is None:
+            raise KeyError(f"No trial with number {trial_number} in study {study_id}.")
+        return int(trial_id)
+
+    def __repr__(self) -> str:
+        return f"RDBStorage({sa.make_url(self.url).render_as_string(hide_password=True)!r})"
+
+
+def _require_study(conn: sa.Connection, study_id: int) -> None:
+    found = conn.execute(sa.select(studies.c.study_id).where(studies.c.study_id == study_id)).first()
+    if found is None:
+        raise study_not_found(study_id)
+
+
+def _new_running_trial(now: datetime.datetime) -> FrozenTrial:
+    return FrozenTrial(
+        number=-1,
+        state=TrialState.RUNNING,
+        value=None,
+        datetime_start=now,
+        datetime_complete=None,
+        params={},
+        distributions={},
+        user_attrs={},
+        system_attrs={},
+        intermediate_values={},
+        trial_id=-1,
+    )
+
+
+def _replace_attrs(
+    conn: sa.Connection, table: sa.Table, owner: dict[str, int], attrs: dict[str, str], is_system: bool
+) -> None:
+    if not attrs:
+        return
+    ((owner_column, owner_id),) = owner.items()
+    conn.execute(
+        sa.delete(table).where(
+            (table.c[owner_column] == owner_id)
+            & (table.c.is_system == is_system)
+            & table.c.key.in_(list(attrs))
+        )
+    )
+    conn.execute(sa.insert(table), rows.attr_rows(owner, attrs, is_system))
+
+
+def _children_of(trial: FrozenTrial) -> _EncodedUpdate:
+    """A template trial's params, attributes and intermediate values, encoded for insertion."""
+    params = {n: (d.to_internal_repr(trial.params[n]), d) for n, d in trial.distributions.items()}
+    return _EncodedUpdate(
+        TrialUpdate(
+            params=params,
+            intermediate_values=trial.intermediate_values,
+            user_attrs=trial.user_attrs,
+            system_attrs=trial.system_attrs,
+        )
+    )
+
+
+class _EncodedUpdate:
+    """A :class:`TrialUpdate` turned into column values up front, so encoding errors happen before SQL."""
+
+    def __init__(self, update: TrialUpdate) -> None:
+        from hpint.distributions import distribution_to_json
+
+        self.update = update
+        self.params = {
+            name: (*encode_float(internal), distribution_to_json(dist), dist)
+            for name, (internal, dist) in (update.params or {}).items()
+        }
+        self.intermediate = {
+            int(step): encode_float(v) for step, v in (update.intermediate_values or {}).items()
+        }
+        self.user_attrs = {
+            k: dump_json(v, f"User attribute {k!r}") for k, v in (update.user_attrs or {}).items()
+        }
+        self.system_attrs = {
+            k: dump_json(v, f"System attribute {k!r}") for k, v in (update.system_attrs or {}).items()
+        }
+        self.values_json = None if update.values is None else json.dumps([float(v) for v in update.values])
+
+    def insert_children(self, conn: sa.Connection, trial_id: int) -> None:
+        if self.params:
+            conn.execute(sa.insert(trial_params), self._param_rows(trial_id, self.params))
+        if self.intermediate:
+            conn.execute(sa.insert(trial_intermediate_values), self._iv_rows(trial_id))
+        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
+            if attrs:
+                conn.execute(sa.insert(trial_attrs), rows.attr_rows({"trial_id": trial_id}, attrs, is_system))
+
+    def write(self, conn: sa.Connection, trial_id: int, number: int, now: datetime.datetime) -> None:
+        """Apply the update to an unfinished trial whose row this transaction has locked."""
+        if self.params:
+            self._write_params(conn, trial_id, number)
+        if self.intermediate:
+            iv = trial_intermediate_values
+            conn.execute(
+                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
+            )
+            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
+        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
+            _replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
+        columns: dict[str, Any] = {}
+        if self.values_json is not None:
+            columns["values_json"] = self.values_json
+        state = self.update.state
+        if state is not None:
+            columns["state"] = int(state)
+            if state == TrialState.RUNNING:
+                columns["datetime_start"] = now
+            if state.is_finished():
+                columns["datetime_complete"] = now
+        if columns:
+            conn.execute(sa.update(trials).where(trials.c.trial_id == trial_id).values(**columns))
+
+    def _write_params(self, conn: sa.Connection, trial_id: int, number: int) -> None:
+        p = trial_params
+        existing = dict(
+            conn.execute(
+                sa.select(p.c.name, p.c.distribution_json).where(
+                    (p.c.trial_id == trial_id) & p.c.name.in_(list(self.params))
+                )
+            ).all()
+        )
+        for name, text in existing.items():
+            stored, new = rows.parse_distribution(text), self.params[name][3]
+            if stored != new:
+                raise ValueError(
+                    f"Parameter {name!r} is already set in trial {number} with {stored!r}; "
+                    f"cannot set it with {new!r}."
+                )
+        new_params = {n: v for n, v in self.params.items() if n not in existing}
+        for name in existing:
+            value, kind, _, _ = self.params[name]
+            conn.execute(
+                sa.update(p)
+                .where((p.c.trial_id == trial_id) & (p.c.name == name))
+                .values(value=value, value_kind=kind)
+            )
+        if new_params:
+            conn.execute(sa.insert(p), self._param_rows(trial_id, new_params))
+
+    @staticmethod
+    def _param_rows(trial_id: int, params: dict[str, tuple]) -> list[dict[str, Any]]:
+        return [
+            {"trial_id": trial_id, "name": n, "value": v, "value_kind": k, "distribution_json": d}
+            for n, (v, k, d, _) in params.items()
+        ]
+
+    def _iv_rows(self, trial_id: int) -> list[dict[str, Any]]:
+        return [
+            {"trial_id": trial_id, "step": step, "value": v, "value_kind": k}
+            for step, (v, k) in self.intermediate.items()
+        ]
