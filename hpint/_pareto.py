@@ -49,19 +49,93 @@ def is_pareto_front(loss: np.ndarray, assume_unique: bool = False) -> np.ndarray
     return mask_unique[inverse]
 
 
-def non_dominated_ranks(loss: np.ndarray) -> np.ndarray:
-    """Rank 0 for the Pareto front, 1 for the front once rank 0 is removed, and so on."""
+def non_dominated_ranks(loss: np.ndarray, n_below: int | None = None) -> np.ndarray:
+    """Rank 0 for the Pareto front, 1 for the front once rank 0 is removed, and so on.
+
+    With ``n_below``, peeling stops once at least that many rows are ranked and the rest all share the
+    next rank: selecting the best ``k`` rows never needs the ranks of the others.
+    """
     import numpy as np
 
+    if loss.ndim == 2 and loss.shape[1] == 1:  # one objective: ranks are the distinct values' order
+        return np.unique(loss[:, 0], return_inverse=True)[1].reshape(-1).astype(int)
     ranks = np.full(loss.shape[0], -1, dtype=int)
     remaining = np.arange(loss.shape[0])
     rank = 0
     while remaining.size:
+        if n_below is not None and loss.shape[0] - remaining.size >= n_below:
+            ranks[remaining] = rank
+            break
         front = is_pareto_front(loss[remaining])
         ranks[remaining[front]] = rank
         remaining = remaining[~front]
         rank += 1
     return ranks
+
+
+def constrained_ranks(
+    loss: np.ndarray, violation: np.ndarray | None = None, n_below: int | None = None
+) -> np.ndarray:
+    """Non-dominated ranks under constrained domination (Deb's rule).
+
+    ``violation[i]`` is row ``i``'s total constraint violation (0 when feasible). Every feasible row ranks
+    before every infeasible one; feasible rows are ranked by Pareto dominance, infeasible ones by their
+    violation alone (a smaller violation ranks first, equal violations share a rank).
+    """
+    import numpy as np
+
+    if violation is None:
+        return non_dominated_ranks(loss, n_below)
+    violation = np.asarray(violation, dtype=float)
+    feasible = violation <= 0
+    ranks = np.zeros(loss.shape[0], dtype=int)
+    ranks[feasible] = non_dominated_ranks(loss[feasible], n_below)
+    first_infeasible = int(ranks[feasible].max()) + 1 if feasible.any() else 0
+    _, violation_rank = np.unique(violation[~feasible], return_inverse=True)
+    ranks[~feasible] = first_infeasible + violation_rank.reshape(-1)
+    return ranks
+
+
+def crowding_distance(loss: np.ndarray) -> np.ndarray:
+    """NSGA-II's crowding distance of each row of ``loss`` within its set; larger means more isolated.
+
+    For each objective the rows are sorted; the two extremes get ``inf`` and each inner row the gap
+    between its neighbours, divided by the objective's range (objectives of zero range add nothing).
+    Sets of at most two rows are all ``inf``.
+    """
+    import numpy as np
+
+    n, m = loss.shape
+    distance = np.zeros(n)
+    if n <= 2:
+        distance[:] = np.inf
+        return distance
+    for j in range(m):
+        order = np.argsort(loss[:, j], kind="stable")
+        column = loss[order, j]
+        span = column[-1] - column[0]
+        distance[order[[0, -1]]] = np.inf
+        if span > 0 and np.isfinite(span):
+            distance[order[1:-1]] += (column[2:] - column[:-2]) / span
+    return distance
+
+
+def hypervolume_2d(loss: np.ndarray, reference: Sequence[float]) -> float:
+    """Area dominated by the rows of an ``(n, 2)`` ``loss`` (minimisation) and bounded by ``reference``.
+
+    Rows not strictly better than the reference in both objectives add nothing.
+    """
+    import numpy as np
+
+    ref = np.asarray(reference, dtype=float)
+    pts = loss[np.all(loss < ref, axis=1)]
+    if pts.shape[0] == 0:
+        return 0.0
+    pts = pts[is_pareto_front(pts)]
+    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
+    pts = pts[np.r_[True, np.diff(pts[:, 0]) > 0]]  # one point per first-objective value
+    widths = np.diff(np.r_[pts[:, 0], ref[0]])
+    return float(np.sum(widths * (ref[1] - pts[:, 1])))
 
 
 def pareto_front_trials(
@@ -73,3 +147,25 @@ def pareto_front_trials(
     loss = to_minimization([t.values for t in trials], directions)  # type: ignore[misc]
     mask = is_pareto_front(loss)
     return [t for t, keep in zip(trials, mask) if keep]
+
+
+#: Trial system attribute holding a trial's constraint values (``<= 0`` satisfied), as Optuna names it.
+CONSTRAINTS_KEY = "constraints"
+
+
+def is_feasible(trial: FrozenTrial) -> bool:
+    """False only when the trial has constraint values and one of them is positive (violated)."""
+    return all(float(c) <= 0.0 for c in trial.system_attrs.get(CONSTRAINTS_KEY) or ())
+
+
+def best_feasible_trial(trials: Sequence[FrozenTrial], direction: StudyDirection) -> FrozenTrial:
+    """The best of the feasible ``trials`` (COMPLETE, one objective).
+
+    Raises:
+        ValueError: no trial is feasible.
+    """
+    feasible = [t for t in trials if is_feasible(t) and t.value is not None]
+    if not feasible:
+        raise ValueError("No feasible trial has completed yet: every one violates a constraint.")
+    pick = max if direction == StudyDirection.MAXIMIZE else min
+    return pick(feasible, key=lambda t: t.value)  # type: ignore[arg-type,return-value]

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 from hpint.pruners._base import BasePruner
 from hpint.pruners._checks import check_int
 from hpint.pruners._rungs import bracket_budgets, bracket_of, n_brackets
-from hpint.pruners._successive_halving import SuccessiveHalvingPruner, first_complete_length
+from hpint.pruners._successive_halving import SuccessiveHalvingPruner, completed_last_step
 from hpint.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
     from hpint.study._study import Study
+
+#: Study system attribute fixing an "auto" ``max_resource`` once, for every process of the study.
+MAX_RESOURCE_KEY = "hyperband:max_resource"
 
 
 class HyperbandPruner(BasePruner):
@@ -26,8 +29,9 @@ class HyperbandPruner(BasePruner):
 
     Args:
         min_resource: steps before bracket 0's first rung (>= 1).
-        max_resource: the most steps a trial runs (e.g. epochs), or "auto": the length (last step + 1) of
-            the first trial to complete; nothing is pruned until then.
+        max_resource: the most steps a trial runs (e.g. epochs), or "auto": as in Optuna, the largest step
+            reported by a completed trial, plus 1; nothing is pruned until a trial has completed. The value
+            is then stored in the study, so every worker builds the same brackets.
         reduction_factor: keep the best ``1 / reduction_factor`` at each rung (>= 2).
         bootstrap_count: see :class:`SuccessiveHalvingPruner`; not allowed with ``max_resource="auto"``.
 
@@ -95,17 +99,26 @@ class HyperbandPruner(BasePruner):
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         if trial.last_step is None:
             return False
-        if not self._brackets:
-            n_steps = first_complete_length(study)
-            if n_steps is None:
-                return False
-            self._build_brackets(max(n_steps, self._min_resource))
+        if not self._brackets and not self._init_max_resource(study):
+            return False
         bracket = self.bracket_id(study, trial.number)
 
         def same_bracket(other: FrozenTrial) -> bool:
             return self.bracket_id(study, other.number) == bracket
 
         return self._brackets[bracket]._prune(study, trial, same_group=same_bracket)
+
+    def _init_max_resource(self, study: Study) -> bool:
+        """Resolve "auto" from the study (if another worker fixed it) or from the completed trials."""
+        stored = study.system_attrs.get(MAX_RESOURCE_KEY)
+        if stored is None:
+            last_step = completed_last_step(study)
+            if last_step is None:
+                return False
+            stored = last_step + 1
+            study.set_system_attr(MAX_RESOURCE_KEY, stored)
+        self._build_brackets(max(int(stored), self._min_resource))
+        return True
 
     def __repr__(self) -> str:
         return (

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from hpint._direction import StudyDirection
 from hpint.pruners._base import BasePruner
 from hpint.pruners._checks import check_int, is_check_step
+from hpint.pruners._completed import StepValues, sorted_percentile
 from hpint.trial._frozen import FrozenTrial
-from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
     from hpint.study._study import Study
@@ -29,7 +29,8 @@ class PercentilePruner(BasePruner):
         n_warmup_steps: no pruning before this step of the trial.
         interval_steps: check at ``n_warmup_steps + k * interval_steps``; a trial that skips that exact
             step is checked at its first report inside the interval.
-        n_min_trials: need at least this many completed trials with a (non-NaN) value at the step.
+        n_min_trials: need at least this many completed trials that reported a value at the step (a NaN
+            counts, as in Optuna, but is left out of the percentile).
 
     Raises:
         ValueError: an argument is out of range, naming it and its value.
@@ -57,6 +58,7 @@ class PercentilePruner(BasePruner):
         self._n_warmup_steps = n_warmup_steps
         self._interval_steps = interval_steps
         self._n_min_trials = n_min_trials
+        self._completed = StepValues()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = trial.last_step
@@ -64,18 +66,20 @@ class PercentilePruner(BasePruner):
             return False
         if not is_check_step(trial.intermediate_values, step, self._n_warmup_steps, self._interval_steps):
             return False
-        completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        completed = self._completed.sync(study)
         if not completed or len(completed) < self._n_startup_trials:
             return False
         maximize = study.direction == StudyDirection.MAXIMIZE
         best = best_value(trial.intermediate_values.values(), maximize)
         if math.isnan(best):
             return True
-        others = [t.intermediate_values.get(step, math.nan) for t in completed]
-        others = [v for v in others if not math.isnan(v)]
-        if len(others) < self._n_min_trials:
+        # As in Optuna, a NaN reported at the step counts towards n_min_trials but not in the percentile.
+        if self._completed.n_reported(step) < self._n_min_trials:
             return False
-        threshold = percentile_of(others, 100.0 - self._percentile if maximize else self._percentile)
+        q = 100.0 - self._percentile if maximize else self._percentile
+        threshold = self._completed.percentile(step, q)
+        if math.isnan(threshold):
+            return False
         return best < threshold if maximize else best > threshold
 
     def __repr__(self) -> str:
@@ -96,8 +100,4 @@ def best_value(values: Iterable[float], maximize: bool) -> float:
 
 def percentile_of(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile (0-100) with linear interpolation, as numpy's default; needs >= 1 value."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100.0
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+    return sorted_percentile(sorted(values), q)

@@ -35,9 +35,19 @@ def is_promotable(value: float, competitors: list[float], reduction_factor: int,
     return value >= cutoff if maximize else value <= cutoff
 
 
-def auto_min_resource(n_steps_of_first_complete: int) -> int:
-    """The "auto" minimum resource: 1% of the first completed trial's length, at least 1 step."""
-    return max(1, n_steps_of_first_complete // 100)
+def is_promotable_by_rank(n_better: int, n_competitors: int, reduction_factor: int) -> bool:
+    """:func:`is_promotable` from counts: a value goes on iff fewer than ``n_promoted(n_competitors)`` of
+    the competitors (which include it) are strictly better than it, so ties with the cutoff go on.
+
+    Lets a caller count with a bisection in sorted values instead of sorting every competitor again.
+    """
+    return n_better < n_promoted(n_competitors, reduction_factor)
+
+
+def auto_min_resource(last_step: int) -> int:
+    """The "auto" minimum resource from the largest step a completed trial reported: ``last_step // 100``,
+    at least 1 (Optuna's rule: a 0-based 200-step trial, last step 199, gives 1)."""
+    return max(1, last_step // 100)
 
 
 def n_brackets(min_resource: int, max_resource: int, reduction_factor: int) -> int:

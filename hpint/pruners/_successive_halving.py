@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from hpint._direction import StudyDirection
 from hpint.pruners._base import BasePruner
 from hpint.pruners._checks import check_int
-from hpint.pruners._rungs import auto_min_resource, is_promotable, rung_step
+from hpint.pruners._rung_values import RUNG_KEY_PREFIX, FinishedRungValues
+from hpint.pruners._rungs import auto_min_resource, is_promotable_by_rank, rung_step
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 from hpint.trial._update import TrialUpdate
@@ -17,13 +18,12 @@ from hpint.trial._update import TrialUpdate
 if TYPE_CHECKING:
     from hpint.study._study import Study
 
-#: Trial system attribute holding the value with which the trial competed at rung ``i``.
-RUNG_KEY_PREFIX = "completed_rung_"
 #: Study system attribute fixing an "auto" ``min_resource`` once, for every process of the study.
 MIN_RESOURCE_KEY = "successive_halving:min_resource"
 
 
 def rung_key(rung: int) -> str:
+    """The trial system attribute holding the value with which the trial competed at ``rung``."""
     return f"{RUNG_KEY_PREFIX}{rung}"
 
 
@@ -46,9 +46,9 @@ class SuccessiveHalvingPruner(BasePruner):
     bound; this pruner never stops a trial for having trained long enough.
 
     Args:
-        min_resource: steps before the first rung (``r``), or ``"auto"``: 1/100 of the length of the first
-            trial to complete, at least 1 (no pruning until a trial has completed; the value is then stored
-            in the study so every worker uses the same one).
+        min_resource: steps before the first rung (``r``), or ``"auto"``: as in Optuna, the largest step
+            reported by a completed trial, divided by 100 (rounded down, at least 1); nothing is pruned until
+            a trial has completed. The value is then stored in the study, so every worker uses the same.
         reduction_factor: ``eta``, >= 2; about ``1/eta`` of the trials reaching a rung are promoted.
         min_early_stopping_rate: ``s``, >= 0; the first rung is at ``min_resource * eta**s``.
         bootstrap_count: prune every trial at a rung until more than this many trials have reached it
@@ -81,6 +81,7 @@ class SuccessiveHalvingPruner(BasePruner):
         # The rungs this process saw each trial complete, so steps between rungs need no storage read
         # (the trial handed to ``prune`` is a copy that lacks attributes written by earlier calls).
         self._known_rungs: dict[tuple[str, int, Any], int] = {}
+        self._finished = FinishedRungValues()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         return self._prune(study, trial)
@@ -102,33 +103,40 @@ class SuccessiveHalvingPruner(BasePruner):
         stored = _find(trials, trial)
         if stored is not None:
             rung = max(rung, count_rungs(stored.system_attrs))
-        others = [t for t in trials if t._trial_id != trial._trial_id]
-        if same_group is not None:
-            others = [t for t in others if same_group(t)]
+        running = self._finished.update(study, trials, trial._trial_id, same_group)
         value = trial.intermediate_values[step]
         written: dict[str, float] = {}
         try:
-            return self._climb(study, value, step, rung, others, written)
+            return self._climb(study, value, step, rung, running, written)
         finally:
             if written:
                 study._storage.update_trial(trial._trial_id, TrialUpdate(system_attrs=written))
                 self._known_rungs[memo_key] = rung + len(written)
 
     def _climb(
-        self, study: Study, value: float, step: int, rung: int, others: list[FrozenTrial], written: dict
+        self, study: Study, value: float, step: int, rung: int, running: list[FrozenTrial], written: dict
     ) -> bool:
-        """Compete at every rung the trial has newly reached; True (prune) at the first one it loses."""
+        """Compete at every rung the trial has newly reached; True (prune) at the first one it loses.
+
+        The competitors are the finished trials' values (counted in the sorted table) and those of the
+        other running trials of the group (read afresh: they may have just reached the rung).
+        """
         maximize = study.direction == StudyDirection.MAXIMIZE
         while step >= self._rung_step(rung):
             if math.isnan(value):
                 return True
             key = rung_key(rung)
             written[key] = value
-            competing = [t.system_attrs[key] for t in others if key in t.system_attrs]
-            competing.append(value)
-            if len(competing) <= self._bootstrap_count:
+            n_competitors, n_better = self._finished.count(key, value, maximize)
+            for t in running:
+                other = t.system_attrs.get(key)
+                if other is not None:
+                    n_competitors += 1
+                    n_better += int(other > value if maximize else other < value)
+            n_competitors += 1  # the trial itself
+            if n_competitors <= self._bootstrap_count:
                 return True
-            if not is_promotable(value, competing, self._reduction_factor, maximize):
+            if not is_promotable_by_rank(n_better, n_competitors, self._reduction_factor):
                 return True
             rung += 1
         return False
@@ -141,10 +149,10 @@ class SuccessiveHalvingPruner(BasePruner):
         """Resolve "auto" from the study (if another worker fixed it) or from the finished trials."""
         stored = study.system_attrs.get(MIN_RESOURCE_KEY)
         if stored is None:
-            n_steps = first_complete_length(study)
-            if n_steps is None:
+            last_step = completed_last_step(study)
+            if last_step is None:
                 return None
-            stored = auto_min_resource(n_steps)
+            stored = auto_min_resource(last_step)
             study.set_system_attr(MIN_RESOURCE_KEY, stored)
         self._min_resource = int(stored)
         return self._min_resource
@@ -158,12 +166,11 @@ class SuccessiveHalvingPruner(BasePruner):
         )
 
 
-def first_complete_length(study: Study) -> int | None:
-    """The length (last step + 1) of the first COMPLETE trial that reported anything, or None."""
-    for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
-        if t.last_step is not None:
-            return t.last_step + 1
-    return None
+def completed_last_step(study: Study) -> int | None:
+    """The largest step reported by a COMPLETE trial, or None: what the "auto" resources derive from."""
+    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    steps = [t.last_step for t in completed if t.last_step is not None]
+    return max(steps) if steps else None
 
 
 def _find(trials: list[FrozenTrial], trial: FrozenTrial) -> FrozenTrial | None:

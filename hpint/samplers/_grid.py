@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpint import logging as _logging
 from hpint.distributions import BaseDistribution
+from hpint.exceptions import TrialPruned
 from hpint.samplers._base import BaseSampler
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
@@ -28,10 +29,12 @@ class GridSampler(BaseSampler):
     """Try every combination of ``search_space`` (a dict of name -> list of values) once, then stop.
 
     How workers avoid running the same point: trial numbers are unique across all workers, so the trial
-    numbered ``k`` takes the ``k``-th point of a visiting order that every worker computes alike. Only when
-    that point is already taken (a failed point being retried, an enqueued trial, a resumed study) does a
-    worker claim a free point explicitly, and it gives the point up if it sees any other live claim on it;
-    so two workers never both keep one point. Failed points are visited again.
+    numbered ``k`` owns the ``k``-th point of a visiting order that every worker computes alike. Only when
+    that point is already taken (a failed point being retried, an enqueued trial, a resumed study, trial
+    numbers past the grid's size) does a worker claim another point, and only a point whose owner has
+    settled elsewhere (see :meth:`_free_points`). Once every point is taken, a further trial holds no
+    point: it is pruned at its first suggest and the study stops, rather than evaluate a point twice.
+    Failed points are visited again.
 
     Args:
         search_space: values to try for each parameter; the objective must suggest exactly these names.
@@ -83,31 +86,37 @@ class GridSampler(BaseSampler):
         if GRID_ID_KEY in trial.system_attrs:  # enqueued with an explicit grid point
             return
         order = self._visiting_order(study)
-        taken = self._taken(study, exclude_trial=trial.number)
-        first = order[trial.number % len(order)]
-        if first not in taken:
-            self._claim(study, trial, first)
+        trials = study.get_trials(deepcopy=False)
+        if trial.number < len(order) and order[trial.number] not in self._taken(trials, trial.number):
+            self._claim(study, trial, order[trial.number])  # the point this trial number owns
             return
-        free = [g for g in order if g not in taken]
-        rng_seed = (self._seed or 0) * 1_000_003 + trial.number
         import numpy as np
 
-        rng = np.random.RandomState(rng_seed % (2**32))
+        rng = np.random.RandomState(((self._seed or 0) * 1_000_003 + trial.number) % (2**32))
+        free = self._free_points(order, trials, trial.number)
         for grid_id in rng.permutation(free) if free else []:
-            grid_id = int(grid_id)
-            self._claim(study, trial, grid_id)
-            rivals = [t for t in self._live_claims(study, grid_id) if t.number != trial.number]
-            if not rivals:
+            self._claim(study, trial, int(grid_id))
+            if not [t for t in self._live_claims(study, int(grid_id)) if t.number != trial.number]:
                 return
-        # Everything is taken (or lost to rivals): repeat a point rather than fail the trial.
-        grid_id = int(order[trial.number % len(order)])
-        warnings.warn(
-            f"All {len(order)} grid points are taken; trial {trial.number} repeats grid point {grid_id}.",
-            stacklevel=2,
-        )
-        self._claim(study, trial, grid_id)
+        # Every point is evaluated, running or reserved for a running trial: evaluating one again would
+        # be a duplicate, so this trial holds no point (it is pruned at its first suggest) and we stop.
+        self._claim(study, trial, None)
+        _logger.info(f"All {len(order)} grid points are taken; trial {trial.number} is pruned; stopping.")
+        study.stop()
 
-    def _claim(self, study: Study, trial: FrozenTrial, grid_id: int) -> None:
+    def _free_points(self, order: list[int], trials: Sequence[FrozenTrial], number: int) -> list[int]:
+        """Points a trial may claim when its own point (trial number k owns ``order[k]``) is taken.
+
+        A point is free when no live trial holds it and the trial owning it has settled: it exists and
+        holds some point (or has finished). A point whose owner exists but has not claimed yet stays
+        reserved for it, so an owner never meets a rival and two workers never keep one point; two
+        rivals for a free point both give it up (each writes its claim, then looks for the other's).
+        """
+        taken = self._taken(trials, number)
+        settled = {t.number for t in trials if GRID_ID_KEY in t.system_attrs or t.state.is_finished()}
+        return [g for k, g in enumerate(order) if g not in taken and k != number and k in settled]
+
+    def _claim(self, study: Study, trial: FrozenTrial, grid_id: int | None) -> None:
         attrs = {GRID_ID_KEY: grid_id, SEARCH_SPACE_KEY: self._search_space}
         from hpint.storages._base import TrialUpdate
 
@@ -123,9 +132,10 @@ class GridSampler(BaseSampler):
             and t.system_attrs.get(SEARCH_SPACE_KEY) == self._search_space
         ]
 
-    def _taken(self, study: Study, exclude_trial: int) -> set[int]:
+    def _taken(self, trials: Sequence[FrozenTrial], exclude_trial: int) -> set[int]:
+        """Points held by a trial (other than ``exclude_trial``) that has not failed."""
         taken = set()
-        for t in study.get_trials(deepcopy=False):
+        for t in trials:
             if t.number == exclude_trial or t.state == TrialState.FAIL:
                 continue
             if t.system_attrs.get(SEARCH_SPACE_KEY) != self._search_space:
@@ -142,7 +152,9 @@ class GridSampler(BaseSampler):
             raise ValueError(
                 f"Parameter {param_name!r} is not in the grid's search space {self._param_names}."
             )
-        grid_id = trial.system_attrs[GRID_ID_KEY]
+        grid_id = trial.system_attrs.get(GRID_ID_KEY)
+        if grid_id is None:
+            raise TrialPruned(f"Every grid point is taken; trial {trial.number} would only repeat one.")
         value = self._grids[grid_id][self._param_names.index(param_name)]
         internal = param_distribution.to_internal_repr(value)
         if not param_distribution._contains(internal):
@@ -154,8 +166,8 @@ class GridSampler(BaseSampler):
     def after_trial(
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
-        done = self._taken(study, exclude_trial=trial.number)
-        if state != TrialState.FAIL and GRID_ID_KEY in trial.system_attrs:
+        done = self._taken(study.get_trials(deepcopy=False), exclude_trial=trial.number)
+        if state != TrialState.FAIL and trial.system_attrs.get(GRID_ID_KEY) is not None:
             done.add(int(trial.system_attrs[GRID_ID_KEY]))
         if len(done) >= len(self._grids):
             _logger.info(f"All {len(self._grids)} grid points are taken; the study stops.")
@@ -166,7 +178,8 @@ class GridSampler(BaseSampler):
         finished = {
             int(t.system_attrs[GRID_ID_KEY])
             for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
-            if GRID_ID_KEY in t.system_attrs and t.system_attrs.get(SEARCH_SPACE_KEY) == self._search_space
+            if t.system_attrs.get(GRID_ID_KEY) is not None
+            and t.system_attrs.get(SEARCH_SPACE_KEY) == self._search_space
         }
         return len(finished) >= len(self._grids)
 

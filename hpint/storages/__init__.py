@@ -30,16 +30,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def upgrade_storage(url: str) -> tuple[str | None, str]:
+def upgrade_storage(url: str, revision: str = "head") -> tuple[str | None, str]:
     """Migrate the SQL database at ``url`` to this hpint's schema; return the (old, new) revisions.
 
     Opening a database created by an older hpint raises :class:`~hpint.exceptions.StorageSchemaError`
     until this (or ``hpint storage upgrade --storage URL``) has run. Stop the workers and back the
-    database up first.
+    database up first. ``revision`` stops at an older schema revision (for tests of migrations).
     """
     from hpint.storages._rdb.schema import upgrade_storage as _upgrade
 
-    return _upgrade(url)
+    return _upgrade(url, revision)
 
 
 def get_storage(storage: None | str | BaseStorage) -> BaseStorage:

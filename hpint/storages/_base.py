@@ -193,6 +193,20 @@ class BaseStorage(abc.ABC):
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         self.update_trial(trial_id, TrialUpdate(system_attrs={key: value}))
 
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        """Claim the oldest WAITING trial (it becomes RUNNING) or, if none is left, create a RUNNING one.
+
+        What ``Study.ask`` does. Safe against other workers: a trial they claim (or even finish) between
+        the listing and the claim is skipped. SQL storages do it all in one transaction.
+        """
+        for trial_id in self.get_waiting_trial_ids(study_id):
+            try:
+                if self.update_trial(trial_id, TrialUpdate(state=TrialState.RUNNING)):
+                    return self.get_trial(trial_id)
+            except UpdateFinishedTrialError:
+                continue  # claimed and already finished by another worker
+        return self.create_new_trial(study_id)
+
     def get_waiting_trial_ids(self, study_id: int) -> list[int]:
         """Ids of the study's WAITING (enqueued) trials, oldest first; ``ask`` claims them in this order."""
         return [

@@ -145,6 +145,12 @@ class CachedStorage(BaseStorage):
             self._remember(study_id, trial, own=trial.state == TrialState.RUNNING)
         return trial.copy()
 
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        trial = self._backend.start_trial(study_id)
+        with self._lock:
+            self._remember(study_id, trial, own=True)
+        return trial.copy()
+
     def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
         entry = self._owned.get(trial_id)
         if entry is None:
@@ -200,6 +206,17 @@ class CachedStorage(BaseStorage):
                 self._finished[trial_id] = trial
             return trial.copy()
         return trial
+
+    def reload_trial(self, trial_id: int) -> FrozenTrial:
+        """Forget this object's view of a trial and read it again from the database.
+
+        For a running trial that another process wrote to meanwhile (a worker that got the storage by
+        pickling, as under Lightning's ddp_spawn): the cached view misses those writes, and finishing the
+        trial from it would hide them from this process. Buffered writes are flushed first.
+        """
+        self.flush()
+        self._disown(trial_id)
+        return self.get_trial(trial_id)
 
     def get_all_trials(
         self,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from hpint import logging as _logging
 from hpint._direction import StudyDirection
 from hpint.distributions import BaseDistribution
-from hpint.storages._base import BaseStorage, TrialUpdate
+from hpint.storages._base import BaseStorage
 from hpint.trial._frozen import FrozenTrial, create_trial
 from hpint.trial._state import TrialState
 from hpint.trial._trial import FIXED_PARAMS_KEY, Trial, check_compatible
@@ -104,7 +104,13 @@ class Study:
         """
         if self._is_multi_objective():
             raise RuntimeError("best_trial is not defined for several objectives; use `best_trials`.")
-        return self._storage.get_best_trial(self._study_id)
+        from hpint._pareto import best_feasible_trial, is_feasible
+
+        best = self._storage.get_best_trial(self._study_id)
+        if is_feasible(best):  # with constraints (NSGAIISampler), only a feasible trial can be best
+            return best
+        complete = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        return best_feasible_trial(complete, self.direction).copy()
 
     @property
     def best_value(self) -> float:
@@ -118,10 +124,14 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The COMPLETE trials on the Pareto front (for one objective: every trial tied for best)."""
-        from hpint._pareto import pareto_front_trials
+        """The COMPLETE trials on the Pareto front (for one objective: every trial tied for best).
+
+        With constraints (``NSGAIISampler(constraints_func=...)``), the front of the feasible trials only.
+        """
+        from hpint._pareto import is_feasible, pareto_front_trials
 
         complete = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        complete = [t for t in complete if is_feasible(t)]
         return [t.copy() for t in pareto_front_trials(complete, self._directions)]
 
     # ---- attributes ----
@@ -207,14 +217,8 @@ class Study:
 
         ``fixed_distributions`` are suggested at once, so the trial's ``params`` hold them.
         """
-        trial = None
-        for trial_id in self._storage.get_waiting_trial_ids(self._study_id):
-            if self._storage.update_trial(trial_id, TrialUpdate(state=TrialState.RUNNING)):
-                trial = Trial(self, trial_id)
-                break
-        if trial is None:
-            frozen = self._storage.create_new_trial(self._study_id)
-            trial = Trial(self, frozen._trial_id, frozen)
+        frozen = self._storage.start_trial(self._study_id)
+        trial = Trial(self, frozen._trial_id, frozen)
         for name, distribution in (fixed_distributions or {}).items():
             trial._suggest(name, distribution)
         self._notify("on_trial_start", trial)

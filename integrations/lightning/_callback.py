@@ -112,13 +112,26 @@ class PruningCallback:
             if role is not Role.FOLLOWER:
                 mark_pruned(self._trial, epoch)
 
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint keeps: the monitored metric and the last epoch reported (and pruned at)."""
+        return {"monitor": self.monitor, "last_epoch": self._last_epoch, "pruned_epoch": self._pruned_epoch}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Resume from a checkpoint: epochs up to the saved ``last_epoch`` are not reported again."""
+        last = state_dict.get("last_epoch")
+        if last is not None and (self._last_epoch is None or last > self._last_epoch):
+            self._last_epoch = int(last)
+
     # ---- asking after fit ----
     @property
     def pruned(self) -> bool:
         """Whether the trial was pruned, here or in a worker process (then read from the storage)."""
-        if self._pruned_epoch is not None or getattr(self._trial, "_end_as_pruned", False) is True:
+        if self._pruned_epoch is not None:
             return True
-        return stored_pruned_step(self._trial) is not None
+        flag = getattr(self._trial, "_end_as_pruned", False)
+        if isinstance(flag, _distributed.PrunedInAnotherProcess):
+            return bool(flag)  # also brings this process's record up to date with the worker's
+        return flag is True or stored_pruned_step(self._trial) is not None
 
     def check_pruned(self) -> None:
         """Raise ``hpint.TrialPruned`` if the trial was pruned; call after ``trainer.fit``.

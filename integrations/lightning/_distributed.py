@@ -21,8 +21,9 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from hpint.integrations._common import PRUNED_STEP_KEY, fresh_record
+from hpint.integrations._common import PRUNED_STEP_KEY
 from hpint.trial._base import BaseTrial
+from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
 T = TypeVar("T")
@@ -58,7 +59,7 @@ def from_rank_zero(trainer: Any, compute: Callable[[], T]) -> T:
         message = None if error is None else f"{type(error).__name__}: {error}"
         result, message = trainer.strategy.broadcast((result, message), src=0)
         if error is None and message is not None:
-            raise RuntimeError(f"hpint's pruning callback failed on rank 0, so this rank stops too: {message}")
+            raise RuntimeError(f"hpint's pruning callback failed on rank 0, this rank stops too: {message}")
     if error is not None:
         raise error
     return result
@@ -112,8 +113,8 @@ def setup_problem(
         )
     if role is Role.MIRROR and storage is not None and not isinstance(storage, InMemoryStorage):
         return (
-            f"Strategy 'ddp' runs your script again for every rank, so rank {trainer.global_rank} created its "
-            f"own trial (number {trial.number}) in the same storage as rank 0, and each trial would be "
+            f"Strategy 'ddp' runs your script again for every rank, so rank {trainer.global_rank} created "
+            f"its own trial (number {trial.number}) in the same storage as rank 0, and each trial would be "
             "recorded once per rank. Give ranks > 0 an in-memory study (e.g. storage=None when "
             "os.environ.get('LOCAL_RANK', '0') != '0'), or use strategy='ddp_spawn'."
         )
@@ -128,25 +129,39 @@ def setup_problem(
     return None
 
 
+def adopt_worker_writes(trial: BaseTrial) -> FrozenTrial | None:
+    """Make this process's views of a running ``trial`` what worker processes stored; return that record.
+
+    Under ddp_spawn the rank-0 worker writes the learning curve and the decision through its own copy of
+    the storage. This process's trial and its storage cache still hold the record from before ``fit``,
+    and the trial would be finished (and later read) from that. None without a storage.
+    """
+    storage = getattr(trial, "storage", None)
+    trial_id = getattr(trial, "_trial_id", None)
+    if storage is None or trial_id is None:
+        return None
+    reload = getattr(storage, "reload_trial", None)
+    fresh = reload(trial_id) if reload is not None else storage.get_trial(trial_id)
+    if fresh.state == TrialState.RUNNING and hasattr(trial, "_cached"):
+        trial._cached = fresh  # type: ignore[attr-defined]
+    return fresh
+
+
 class PrunedInAnotherProcess:
     """Stands in for ``trial._end_as_pruned`` in the main process while worker processes train.
 
     ``Study.optimize`` tests ``trial._end_as_pruned`` after the objective returns. Under ddp_spawn the
     decision is taken and stored by the rank-0 worker, so this reads it from the storage and, on the way,
-    refreshes the trial's local record with what the worker stored (its learning curve), which ``tell``
-    then uses to record the trial.
+    brings this process's record of the trial up to date with what the worker stored (its learning curve),
+    which ``tell`` then uses to record the trial.
     """
 
     def __init__(self, trial: BaseTrial) -> None:
         self._trial = trial
 
     def __bool__(self) -> bool:
-        fresh = fresh_record(self._trial)
-        if fresh is None:
-            return False
-        if fresh.state == TrialState.RUNNING and hasattr(self._trial, "_cached"):
-            self._trial._cached = fresh  # type: ignore[attr-defined]
-        return PRUNED_STEP_KEY in fresh.system_attrs
+        fresh = adopt_worker_writes(self._trial)
+        return fresh is not None and PRUNED_STEP_KEY in fresh.system_attrs
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (bool, (False,))  # the worker's copy of the trial starts undecided

@@ -35,8 +35,8 @@ def packages_for_new_callback() -> tuple[str, ...]:
             continue
         return (package,)
     raise ImportError(
-        "hpint.integrations.lightning needs Lightning 2.x (`lightning` or `pytorch_lightning`), which could not "
-        f"be imported ({'; '.join(errors)}). Install it with: pip install \"hpint[lightning]\""
+        "hpint.integrations.lightning needs Lightning 2.x (`lightning` or `pytorch_lightning`), which could "
+        f"not be imported ({'; '.join(errors)}). Install it with: pip install \"hpint[lightning]\""
     )
 
 

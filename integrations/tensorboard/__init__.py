@@ -1,6 +1,7 @@
 """TensorBoard HParams dashboard for hpint studies, written with the ``tensorboard`` package only.
 
-- :class:`TensorBoardCallback`: each trial becomes a session while it runs (``study.optimize`` callback).
+- :class:`TensorBoardCallback`: each trial becomes a session while it runs (``study.optimize`` callback);
+  Optuna's ``TensorBoardCallback(dirname, metric_name)`` arguments work positionally.
 - :func:`export_study`: rebuild the view of a stored study (also ``hpint tensorboard export``).
 - :func:`trial_session_dir`: a trial's session directory, for Keras' or Lightning's own TensorBoard logs.
 

@@ -12,7 +12,6 @@ from tensorboard.plugins.hparams import api_pb2
 
 from hpint.integrations.tensorboard import _events, _layout, _protos, _session
 from hpint.trial._frozen import FrozenTrial
-from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
     from hpint.distributions import BaseDistribution
@@ -20,12 +19,15 @@ if TYPE_CHECKING:
 
 
 class _LiveSession:
-    """The open event file of a running trial and the parameters its start record holds."""
+    """The open event file of a running trial's session (in the trial's ``running`` run)."""
 
-    def __init__(self, directory: str, params: dict[str, Any]) -> None:
-        _layout.remove_hpint_files(directory)  # a previous run or export of this trial number
+    def __init__(self, logdir: str, number: int) -> None:
+        # A previous study's trial of this number (same logdir): its session must not share our row.
+        _layout.remove_hpint_files(_layout.trial_session_dir(logdir, number))
+        directory = _layout.running_session_dir(logdir, number)
+        _layout.remove_hpint_files(directory)
         self.file = _events.EventFile(os.path.join(directory, _events.unique_file_name()))
-        self.params = params
+        self.report_times: dict[int, float] = {}  # step -> wall time, kept in the final session
 
 
 class TensorBoardCallback:
@@ -33,16 +35,21 @@ class TensorBoardCallback:
 
     Pass it to ``study.optimize(..., callbacks=[TensorBoardCallback("runs")])`` and run
     ``tensorboard --logdir runs``. The HParams table then has one row per trial with its parameters (the
-    columns' domains come from the distributions), its objective value(s), its last per-epoch value, a
-    ``state`` metric (0 running, 1 complete, 2 pruned, 3 fail) and a status: COMPLETE is "Success", FAIL
-    "Failure"; PRUNED and running trials are "Unknown" (TensorBoard has no pruned status, shows a session
-    without an end record as "Unknown", and never replaces a session's first status, so "Running" could
-    not turn into "Success" later). Values given to ``trial.report`` form the curve
+    columns' domains come from the distributions), its objective value(s) (a pruned trial's is its last
+    reported value), its last per-epoch value, a ``state`` metric (0 running, 1 complete, 2 pruned,
+    3 fail) and a status: a running trial is "Running", COMPLETE "Success", FAIL "Failure" and PRUNED
+    "Unknown" (TensorBoard has no pruned status; no other state shows as "Unknown"). Values given to
+    ``trial.report`` (also by the Lightning and Keras pruning callbacks) form the curve
     ``intermediate/<metric>`` (step = epoch), so the learning curves of all trials overlay.
 
-    A session appears at the trial's first ``trial.report`` (its parameters are known by then) or at its
-    end. Parameters first suggested after the first report reach TensorBoard's view of the trial when
-    the trial ends and TensorBoard is restarted: TensorBoard keeps the first start record of a session.
+    TensorBoard's parallel coordinates and scatter plots leave out trials without a value in a shown
+    column, e.g. a parameter only some trials suggest: untick that column to see every trial.
+
+    A trial's row appears at its first ``trial.report`` and its curve grows with every report: this
+    running session is the run ``trial-<number>/running``. When the trial ends its whole session is
+    written to the run ``trial-<number>`` and the running one is deleted (TensorBoard keeps a run's first
+    status, so one run cannot go from "Running" to "Success"); parameters suggested after the first
+    report are in that final session.
 
     Only the ``tensorboard`` package is used; TensorFlow is never imported. Several processes may write
     one logdir: each trial has its own directory, file names carry host and pid, and the shared
@@ -78,7 +85,7 @@ class TensorBoardCallback:
         self._update_experiment(study, {})
 
     def on_report(self, study: Study, trial: Any, step: int, value: float) -> None:
-        """Append one point of the trial's curve (opening its session at the first report)."""
+        """Append one point of the trial's curve (opening its running session at the first report)."""
         objectives = self._objective_names(study)
         distributions = trial.distributions
         self._update_experiment(study, distributions)
@@ -86,28 +93,23 @@ class TensorBoardCallback:
         with self._lock:
             session = self._sessions.get(trial.number)
             if session is None:
-                directory = _layout.trial_session_dir(self.logdir, trial.number)
-                session = self._sessions[trial.number] = _LiveSession(directory, trial.params)
+                session = self._sessions[trial.number] = _LiveSession(self.logdir, trial.number)
                 start = _session.timestamp(trial.datetime_start, default=now)
-                for event in _session.start_events(session.params, distributions, start, now):
+                for event in _session.running_events(trial.number, trial.params, distributions, start, now):
                     session.file.write(event)
-                session.file.write(_session.state_event(TrialState.RUNNING, step, now))
+        session.report_times[step] = now
         session.file.write(_session.intermediate_event(objectives, step, value, now))
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
-        """Close the trial's session: objective values, ``state`` metric, status."""
+        """Write the finished trial's session (objective values, ``state``, status); drop the running one."""
         objectives = self._objective_names(study)
         self._update_experiment(study, trial.distributions)
         with self._lock:
             session = self._sessions.pop(trial.number, None)
-        if session is not None and session.params == trial.params:
-            for event in _session.final_events(trial, objectives, time.time()):
-                session.file.write(event)
+        if session is not None:
             session.file.close()
-            return
-        if session is not None:  # parameters were suggested after the first report: rewrite it whole
-            session.file.close()
-        _session.write_complete_session(self.logdir, trial, objectives)
+        times = session.report_times if session is not None else None
+        _session.write_complete_session(self.logdir, trial, objectives, times)
 
     # ---- the experiment record ----
     def _objective_names(self, study: Study) -> list[str]:

@@ -22,7 +22,8 @@ def export_study(
 
     Running it again rewrites the same files (one session per trial, never two), and it replaces the
     experiment record, so the view matches the stored study exactly. Waiting trials are skipped; running
-    ones show as "Running" with their curve so far.
+    ones show as "Running" with their curve so far (in ``trial-<number>/running``). Do not export into a
+    logdir that a running study's ``TensorBoardCallback`` writes: the export replaces its live files.
     """
     logdir = os.fspath(logdir)
     objectives = _protos.objective_names(metric_name, study.metric_names, len(study.directions))

@@ -31,19 +31,21 @@ STATE_METRIC = "state"
 _STATE_DESCRIPTION = "trial state: 0 running, 1 complete, 2 pruned, 3 fail"
 
 _STATUS = {
+    # A running trial's session lives in its own run (see _layout): TensorBoard keeps the first status it
+    # reads for a run, so "Running" and the final status cannot share one.
+    TrialState.RUNNING: api_pb2.STATUS_RUNNING,
     TrialState.COMPLETE: api_pb2.STATUS_SUCCESS,
     TrialState.FAIL: api_pb2.STATUS_FAILURE,
-    # TensorBoard has no "pruned" status. "Unknown" is also how it shows a session without an end record
-    # (a running trial): both lack a final objective value, so the "Success" filter keeps exactly the
-    # trials that have one. The `state` metric tells pruned (2) from running (0).
+    # TensorBoard has no "pruned" status: PRUNED is "Unknown", the one status no other state uses, and
+    # the `state` metric says 2. The "Success" filter keeps exactly the trials with an objective value.
     TrialState.PRUNED: api_pb2.STATUS_UNKNOWN,
 }
 
 
 def session_status(state: TrialState) -> int:
-    """The ``api_pb2.Status`` of a finished trial state (RUNNING sessions have no end record)."""
+    """The ``api_pb2.Status`` of a trial's session (WAITING trials have none)."""
     if state not in _STATUS:
-        raise ValueError(f"`state` must be a finished trial state, not {state!r}.")
+        raise ValueError(f"`state` must be a running or finished trial state, not {state!r}.")
     return _STATUS[state]
 
 
@@ -227,10 +229,17 @@ def merge_experiments(experiments: Iterable[api_pb2.Experiment]) -> api_pb2.Expe
 
 # ---- sessions ----
 def session_start_info(
-    params: dict[str, Any], distributions: dict[str, BaseDistribution], start_time: float
+    params: dict[str, Any],
+    distributions: dict[str, BaseDistribution],
+    start_time: float,
+    group_name: str = "",
 ) -> plugin_data_pb2.SessionStartInfo:
-    """The start record of a trial's session: its parameters, typed like their columns."""
-    info = plugin_data_pb2.SessionStartInfo(start_time_secs=start_time)
+    """The start record of a trial's session: its parameters, typed like their columns.
+
+    ``group_name`` puts a session into the table row of another run (a running trial's session, in its
+    own run, shares the row of the trial's final session); empty: the session's own run names the row.
+    """
+    info = plugin_data_pb2.SessionStartInfo(start_time_secs=start_time, group_name=group_name)
     for name, value in params.items():
         typed = hparam_value(value, distributions[name])
         if typed is not None:
@@ -239,4 +248,6 @@ def session_start_info(
 
 
 def session_end_info(state: TrialState, end_time: float) -> plugin_data_pb2.SessionEndInfo:
-    return plugin_data_pb2.SessionEndInfo(status=session_status(state), end_time_secs=end_time)
+    """The end record of a session; a running trial's gets status RUNNING and no end time."""
+    end = 0.0 if state == TrialState.RUNNING else end_time
+    return plugin_data_pb2.SessionEndInfo(status=session_status(state), end_time_secs=end)

@@ -5,6 +5,7 @@ The real TensorBoard server reads these files in test_tensorboard_server.py.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,10 +25,12 @@ from hpint.distributions import (  # noqa: E402
 )
 from hpint.integrations.tensorboard import (  # noqa: E402
     TensorBoardCallback,
+    _events,
+    _layout,
+    _protos,
     export_study,
     trial_session_dir,
 )
-from hpint.integrations.tensorboard import _events, _layout, _protos  # noqa: E402
 
 hpint.logging.set_verbosity(hpint.logging.WARNING)
 
@@ -114,17 +117,22 @@ def test_session_status():
     assert _protos.session_status(hpint.TrialState.COMPLETE) == api_pb2.STATUS_SUCCESS
     assert _protos.session_status(hpint.TrialState.FAIL) == api_pb2.STATUS_FAILURE
     assert _protos.session_status(hpint.TrialState.PRUNED) == api_pb2.STATUS_UNKNOWN
-    with pytest.raises(ValueError, match="finished"):
-        _protos.session_status(hpint.TrialState.RUNNING)
+    assert _protos.session_status(hpint.TrialState.RUNNING) == api_pb2.STATUS_RUNNING
+    with pytest.raises(ValueError, match="WAITING"):
+        _protos.session_status(hpint.TrialState.WAITING)
 
 
 # ---- reading back what was written ----
-def _session(logdir, number):
-    """(start info, end info or None, {tag: [(step, value)]}) of a trial's session files."""
+def _session(logdir, number, running=False):
+    """(start info, end info or None, {tag: [(step, value)]}) of a trial's (running) session files."""
     directory = trial_session_dir(logdir, number)
+    if running:
+        directory = os.path.join(directory, "running")
     start = end = None
     scalars: dict[str, list] = {}
     for name in sorted(os.listdir(directory)):
+        if not os.path.isfile(os.path.join(directory, name)):
+            continue
         for event in _events.read_events(os.path.join(directory, name)):
             for v in event.summary.value:
                 content = v.metadata.plugin_data.content
@@ -167,17 +175,17 @@ def test_callback_writes_one_session_per_trial(tmp_path):
     for trial in study.trials:
         start, end, scalars = _session(tmp_path, trial.number)
         files = os.listdir(trial_session_dir(tmp_path, trial.number))
-        assert len(files) == 1 and f".{os.getpid()}." in files[0]  # unique per process
+        assert files == [f"events.out.tfevents.{int(trial.datetime_start.timestamp())}.session.hpint"]
         assert start.hparams["x"].number_value == trial.params["x"]
         curve = scalars["intermediate/value"]  # float32, as TensorBoard's fast loader requires
         assert [s for s, _ in curve] == [0, 1, 2]
         assert [v for _, v in curve] == pytest.approx([trial.params["x"] + s for s in range(3)], rel=1e-6)
-        assert scalars["state"] == [(0, 0.0), (2, float(trial.state))]  # RUNNING, then the final state
+        assert scalars["state"] == [(2, float(trial.state))]
         statuses[trial.number] = end.status
-        if trial.state == hpint.TrialState.COMPLETE:
-            assert scalars["value"] == [(2, pytest.approx(trial.value, rel=1e-6))]
-        else:
+        if trial.state == hpint.TrialState.FAIL:
             assert "value" not in scalars
+        else:  # a pruned trial's value is its last reported one
+            assert scalars["value"] == [(2, pytest.approx(trial.value, rel=1e-6))]
     assert statuses == {
         0: api_pb2.STATUS_SUCCESS,
         1: api_pb2.STATUS_UNKNOWN,
@@ -192,14 +200,23 @@ def test_session_is_written_while_the_trial_runs(tmp_path):
     def objective(trial):
         trial.suggest_int("n", 1, 3)
         trial.report(0.5, 0)
-        seen["during"] = _session(tmp_path, trial.number)
+        seen["during"] = _session(tmp_path, trial.number, running=True)
+        seen["files"] = os.listdir(os.path.join(trial_session_dir(tmp_path, trial.number), "running"))
+        trial.report(0.25, 1)
         return 1.0
 
-    hpint.create_study().optimize(objective, n_trials=1, callbacks=[TensorBoardCallback(tmp_path)])
+    study = hpint.create_study()
+    study.optimize(objective, n_trials=1, callbacks=[TensorBoardCallback(tmp_path)])
     start, end, scalars = seen["during"]
-    assert start is not None and end is None  # RUNNING in TensorBoard
+    assert start.hparams["n"].number_value == study.trials[0].params["n"]
+    assert start.group_name == "trial-0"  # the running session shares the trial's row
+    assert end.status == api_pb2.STATUS_RUNNING and end.end_time_secs == 0
     assert scalars == {"intermediate/value": [(0, 0.5)], "state": [(0, 0.0)]}
-    assert _session(tmp_path, 0)[1].status == api_pb2.STATUS_SUCCESS
+    assert len(seen["files"]) == 1 and f".{os.getpid()}." in seen["files"][0]  # unique per process
+    start, end, scalars = _session(tmp_path, 0)
+    assert end.status == api_pb2.STATUS_SUCCESS and start.group_name == ""
+    assert scalars["intermediate/value"] == [(0, 0.5), (1, 0.25)]
+    assert len(os.listdir(trial_session_dir(tmp_path, 0))) == 1  # the running run is gone
 
 
 def test_parameters_suggested_after_the_first_report_are_kept(tmp_path):
@@ -281,8 +298,9 @@ def test_export_shows_running_trials_and_skips_waiting_ones(tmp_path):
     running.report(0.3, 0)
     study.enqueue_trial({"x": 0.5})
     assert export_study(study, tmp_path) == 1
-    start, end, scalars = _session(tmp_path, 0)
-    assert end is None and sorted(scalars) == ["intermediate/value", "state"]
+    start, end, scalars = _session(tmp_path, 0, running=True)
+    assert end.status == api_pb2.STATUS_RUNNING and start.group_name == "trial-0"
+    assert sorted(scalars) == ["intermediate/value", "state"]
     assert scalars["state"] == [(0, 0.0)]
     assert scalars["intermediate/value"][0] == (0, pytest.approx(0.3))
     assert not os.path.exists(trial_session_dir(tmp_path, 1))
@@ -315,40 +333,65 @@ def test_read_events_stops_at_a_partial_record(tmp_path):
 
 
 def test_no_tensorflow_import(tmp_path):
-    """The whole path (callback, export, CLI module) runs without importing TensorFlow."""
+    """The whole path (Optuna's name, callback, export, CLI) runs without importing TensorFlow or Keras."""
+    pytest.importorskip("sqlalchemy")
     code = f"""
 import sys
 import hpint
-from hpint.integrations.tensorboard import TensorBoardCallback, export_study
-import hpint.cli._tensorboard_command
+from hpint.cli import main
+from hpint.integration import TensorBoardCallback
+from hpint.integrations.tensorboard import export_study
 def objective(trial):
     trial.report(trial.suggest_float("x", 0, 1), 0)
     return 1.0
-study = hpint.create_study()
-study.optimize(objective, n_trials=2, callbacks=[TensorBoardCallback({str(tmp_path)!r})])
+url = "sqlite:///" + {str(tmp_path / "study.db")!r}
+study = hpint.create_study(storage=url, study_name="s")
+study.optimize(objective, n_trials=2, callbacks=[TensorBoardCallback({str(tmp_path / "live")!r}, "v")])
 export_study(study, {str(tmp_path / "export")!r})
-assert "tensorflow" not in sys.modules, sorted(m for m in sys.modules if m.startswith("tensorflow"))
+cli_logdir = {str(tmp_path / "cli")!r}
+assert main(["tensorboard", "export", "--storage", url, "--study-name", "s", "--logdir", cli_logdir]) == 0
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "tf_keras"))
+assert not heavy, heavy
 print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("ok")
+    for logdir in ("live", "export", "cli"):  # each wrote the two sessions
+        assert sorted(os.listdir(tmp_path / logdir))[-2:] == ["trial-0", "trial-1"]
 
 
-def test_cli_export(tmp_path, capsys):
-    pytest.importorskip("sqlalchemy")
+def test_cli_export(storage_url, tmp_path, capsys):
+    """``hpint tensorboard export`` on every database storage (PostgreSQL and MySQL when configured)."""
+    if storage_url is None:
+        pytest.skip("the CLI exports a stored study; in-memory studies use export_study")
     from hpint.cli import main
 
-    url = f"sqlite:///{tmp_path / 'tb.db'}"
-    study = hpint.create_study(storage=url, study_name="tb")
-    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    study = hpint.create_study(storage=storage_url, study_name="tb")
+    study.optimize(_objective, n_trials=4, catch=(ValueError,))
     logdir = tmp_path / "logs"
-    argv = ["tensorboard", "export", "--storage", url, "--study-name", "tb", "--logdir", str(logdir)]
+    argv = ["tensorboard", "export", "--storage", storage_url, "--study-name", "tb", "--logdir", str(logdir)]
     assert main(argv + ["--metric-name", "loss"]) == 0
-    assert "3 sessions" in capsys.readouterr().out
-    _, end, scalars = _session(logdir, 2)
-    assert scalars["loss"][0][1] == pytest.approx(study.trials[2].value, rel=1e-6)
-    assert main(["tensorboard", "export", "--storage", url, "--study-name", "nope", "--logdir", "x"]) == 1
+    assert "4 sessions" in capsys.readouterr().out
+    for trial in study.trials:
+        start, end, scalars = _session(logdir, trial.number)
+        assert start.hparams["x"].number_value == trial.params["x"]
+        assert end.status == _protos.session_status(trial.state)
+        assert [s for s, _ in scalars["intermediate/loss"]] == [0, 1, 2]
+    assert _session(logdir, 0)[2]["loss"][0][1] == pytest.approx(study.trials[0].value, rel=1e-6)
+    missing = ["tensorboard", "export", "--storage", storage_url, "--study-name", "nope", "--logdir", "x"]
+    assert main(missing) == 1
+
+
+def test_optuna_name_takes_dirname_and_metric_name_positionally(tmp_path):
+    import hpint as optuna
+
+    callback = optuna.integration.TensorBoardCallback(str(tmp_path), "accuracy")
+    study = optuna.create_study(direction="maximize")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2, callbacks=[callback])
+    exp = next(iter(_layout.read_experiments(str(tmp_path)).values()))
+    assert [m.name.tag for m in exp.metric_infos] == ["accuracy", "intermediate/accuracy", "state"]
+    assert _session(tmp_path, 1)[2]["accuracy"][0][1] == pytest.approx(study.trials[1].value, rel=1e-6)
 
 
 def test_callback_is_thread_safe_on_the_experiment(tmp_path):
@@ -366,3 +409,69 @@ def test_callback_is_thread_safe_on_the_experiment(tmp_path):
     exp = next(iter(_layout.read_experiments(str(tmp_path)).values()))
     assert sorted(h.name for h in exp.hparam_infos) == [f"p{i}" for i in range(8)]
     assert len(_experiment_runs(tmp_path)) == 1
+
+
+_WORKER = """
+import json, sys
+import hpint
+from hpint.integrations.tensorboard import TensorBoardCallback, _events
+
+url, logdir, worker = sys.argv[1], sys.argv[2], int(sys.argv[3])
+written = []  # every event file this process writes (directly or through a temporary name)
+EventFile, write_file_atomically = _events.EventFile, _events.write_file_atomically
+
+def event_file(path):
+    written.append(path)
+    return EventFile(path)
+
+def atomic(path, *args):
+    written.append(path)
+    write_file_atomically(path, *args)
+
+_events.EventFile, _events.write_file_atomically = event_file, atomic
+hpint.logging.set_verbosity(hpint.logging.WARNING)
+
+def objective(trial):
+    x = trial.suggest_float("x", 0, 1)
+    trial.suggest_int(f"only_in_worker_{worker}", 0, 9)  # each process adds its own column
+    for step in range(3):
+        trial.report(x + step, step)
+    if x > 0.8:
+        raise hpint.TrialPruned()
+    return x
+
+study = hpint.load_study(study_name="shared", storage=url)
+study.optimize(objective, n_trials=4, callbacks=[TensorBoardCallback(logdir)])
+print(json.dumps(written))
+"""
+
+
+def test_two_processes_write_one_logdir(tmp_path):
+    """Two worker processes of one SQLite study: distinct files, one merged experiment, one session each."""
+    pytest.importorskip("sqlalchemy")
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    study = hpint.create_study(storage=url, study_name="shared")
+    logdir = tmp_path / "logs"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, url, str(logdir), str(i)], stdout=subprocess.PIPE, text=True
+        )
+        for i in range(2)
+    ]
+    outputs = [w.communicate(timeout=120)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0]
+    written = [{p for p in json.loads(out) if _layout.EXPERIMENT_RUN_PREFIX not in p} for out in outputs]
+    assert written[0] and written[1] and not written[0] & written[1]  # no session file shared
+    trials = study.trials
+    assert sorted(t.number for t in trials) == list(range(8))
+    for trial in trials:
+        directory = trial_session_dir(logdir, trial.number)
+        assert len(os.listdir(directory)) == 1  # one session; the running one was removed
+        start, end, scalars = _session(logdir, trial.number)
+        assert {k: getattr(v, v.WhichOneof("kind")) for k, v in start.hparams.items()} == trial.params
+        assert end.status == _protos.session_status(trial.state)
+        assert [s for s, _ in scalars["intermediate/value"]] == [0, 1, 2]
+    experiments = _layout.read_experiments(str(logdir))
+    assert len(experiments) == 1 and len(_experiment_runs(logdir)) == 1
+    (exp,) = experiments.values()
+    assert [h.name for h in exp.hparam_infos] == ["only_in_worker_0", "only_in_worker_1", "x"]

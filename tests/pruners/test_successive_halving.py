@@ -8,6 +8,7 @@ import pytest
 
 import hpint
 from hpint.pruners import SuccessiveHalvingPruner
+from hpint.pruners._rung_values import FinishedRungValues
 from hpint.trial import TrialState
 
 from ._helpers import make_study, run_trial
@@ -98,14 +99,15 @@ def test_nan_at_a_rung_prunes(pruner_storage):
 
 
 def test_auto_min_resource_waits_for_a_finished_trial():
-    """With "auto", no pruning until a trial completes; then 1/100 of its length (200 steps: 2).
+    """With "auto", no pruning until a trial completes; then, as in Optuna, its last step // 100 (steps
+    0-200: 200 // 100 = 2).
 
     The value is stored in the study, so a worker that starts later uses the same one.
     """
     storage = hpint.storages.InMemoryStorage()
     study = hpint.create_study(storage=storage, study_name="auto", pruner=SuccessiveHalvingPruner("auto", 2))
     first = study.ask()
-    for step in range(200):
+    for step in range(201):
         first.report(5.0, step)
         assert first.should_prune() is False
     study.tell(first, 5.0)
@@ -117,6 +119,15 @@ def test_auto_min_resource_waits_for_a_finished_trial():
     later = hpint.load_study(study_name="auto", storage=storage, pruner=SuccessiveHalvingPruner("auto", 2))
     assert run_trial(later, constant(1.0, 500)) is None
     assert run_trial(later, constant(9.0, 13)) == 2
+
+
+def test_auto_min_resource_is_the_last_step_over_100_as_in_optuna():
+    """Steps 0-199 (200 reports): last step 199 // 100 = 1, so the first rung is at step 1."""
+    study = make_study(SuccessiveHalvingPruner("auto", 2))
+    assert run_trial(study, constant(5.0, 200)) is None
+    assert run_trial(study, constant(1.0, 3)) is None
+    assert run_trial(study, constant(9.0, 3)) == 1
+    assert study.system_attrs["successive_halving:min_resource"] == 1
 
 
 def test_rung_state_is_shared_through_the_storage(pruner_storage):
@@ -177,3 +188,27 @@ def test_other_trials_states_do_not_matter_only_their_rung_values(pruner_storage
 def test_bad_arguments_name_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=name):
         SuccessiveHalvingPruner(**kwargs)
+
+
+def test_finished_rung_values_are_read_once_and_running_ones_afresh():
+    """The table behind each decision: a finished trial's rung values are folded in once however often
+    the pruner asks; unfinished trials are handed back to be read again (their rungs may grow)."""
+    study = make_study(SuccessiveHalvingPruner(min_resource=1, reduction_factor=2))
+    for level in (1.0, 2.0, 3.0):
+        attrs = {"completed_rung_0": level}
+        study.add_trial(hpint.create_trial(value=level, intermediate_values={0: level}, system_attrs=attrs))
+    running = study.ask()
+    table = FinishedRungValues()
+    for _ in range(3):
+        others = table.update(study, study.get_trials(deepcopy=False), exclude_id=-1, same_group=None)
+        assert [t.number for t in others] == [3]
+        # minimize: of [1, 2, 3], two are strictly better than 2.5; maximize: one (3.0)
+        assert table.count("completed_rung_0", 2.5, maximize=False) == (3, 2)
+        assert table.count("completed_rung_0", 2.5, maximize=True) == (3, 1)
+    # ties are not "better": 2.0 has one strictly better value (1.0) when minimizing
+    assert table.count("completed_rung_0", 2.0, maximize=False) == (3, 1)
+    running.report(0.5, 0)
+    study.tell(running, 0.5)  # finished now, but it recorded no rung: nothing new to count
+    assert table.update(study, study.get_trials(deepcopy=False), exclude_id=-1, same_group=None) == []
+    assert table.count("completed_rung_0", 2.5, maximize=False) == (3, 2)
+    assert table.count("completed_rung_1", 2.5, maximize=False) == (0, 0)

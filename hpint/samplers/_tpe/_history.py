@@ -46,6 +46,7 @@ class TrialHistory:
         self._pruned_step = np.zeros(0, dtype=np.int64)
         self._pruned_loss = np.zeros(0)
         self._columns: dict[str, np.ndarray] = {}
+        self._sorted: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # name -> rows, values, rows seen
         self._scanned = 0  # trials[:_scanned] were looked at ...
         self._pending: list[int] = []  # ... and these of them were not finished yet
         self._by_number = True  # False if a storage ever breaks "trials[i].number == i"
@@ -75,6 +76,30 @@ class TrialHistory:
         """Internal values of parameter ``name`` per row (NaN where a trial lacks it), or None if unseen."""
         col = self._columns.get(name)
         return None if col is None else col[: self.n]
+
+    def sorted_rows(self, name: str) -> np.ndarray | None:
+        """Rows holding parameter ``name``, ordered by value, ties by row; None if ``name`` is unseen.
+
+        Kept up to date by insertion (rows are only ever appended), so the per-trial cost is a copy of
+        the array rather than a sort: TPE's kernel widths need the sorted order on every suggestion.
+        """
+        col = self.column(name)
+        if col is None:
+            return None
+        rows, values, seen = self._sorted.get(name, (np.zeros(0, dtype=np.int64), np.zeros(0), 0))
+        if self.n - seen > 32:  # many new rows (or the first request): sort once
+            rows = np.flatnonzero(~np.isnan(col))
+            rows = rows[np.argsort(col[rows], kind="stable")]
+            values = col[rows]
+        else:
+            for row in range(seen, self.n):
+                value = col[row]
+                if not np.isnan(value):
+                    at = int(np.searchsorted(values, value, side="right"))  # after equal values: ties by row
+                    rows = np.concatenate((rows[:at], [row], rows[at:]))
+                    values = np.concatenate((values[:at], [value], values[at:]))
+        self._sorted[name] = (rows, values, self.n)
+        return rows
 
     def update(self, trials: Sequence[FrozenTrial]) -> None:
         """Fold in what changed in ``trials`` (all of the study's trials, ordered by number)."""

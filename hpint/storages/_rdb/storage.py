@@ -176,35 +176,21 @@ class RDBStorage(BaseStorage):
         else:
             trial = template_trial.copy()
         children = _children_of(trial)
+        return self._tx.write(lambda conn: _insert_trial(conn, study_id, trial, children))
 
-        def create(conn: sa.Connection) -> FrozenTrial:
-            bumped = conn.execute(
-                sa.update(studies)
-                .where(studies.c.study_id == study_id)
-                .values(next_trial_number=studies.c.next_trial_number + 1)
-            )
-            if bumped.rowcount == 0:
-                raise study_not_found(study_id)
-            counter = sa.select(studies.c.next_trial_number).where(studies.c.study_id == study_id)
-            number = int(conn.execute(counter).scalar_one()) - 1
-            result = conn.execute(
-                sa.insert(trials).values(
-                    study_id=study_id,
-                    number=number,
-                    state=int(trial.state),
-                    values_json=None if trial.values is None else json.dumps(trial.values),
-                    datetime_start=trial.datetime_start,
-                    datetime_complete=trial.datetime_complete,
-                )
-            )
-            trial_id = int(result.inserted_primary_key[0])
-            children.insert_children(conn, trial_id)
-            created = trial.copy()
-            created.number = number
-            created._trial_id = trial_id
-            return created
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        """Claim the oldest WAITING trial or create a RUNNING one, in one transaction."""
+        now = rows.now()
 
-        return self._tx.write(create)
+        def start(conn: sa.Connection) -> FrozenTrial:
+            for trial_id in conn.execute(_WAITING_IDS, {"sid": study_id}).scalars().all():
+                # Atomic on every backend: of several workers claiming this trial, one updates the row.
+                claimed = conn.execute(_CLAIM, {"tid": trial_id, "now": now})
+                if claimed.rowcount == 1:
+                    return rows.load_trials(conn, trials.c.trial_id == trial_id)[0]
+            return _insert_trial(conn, study_id, _new_running_trial(now), _NO_CHILDREN)
+
+        return self._tx.write(start)
 
     def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
         return self.update_trial_at(trial_id, update, rows.now())
@@ -338,6 +324,57 @@ def _require_study(conn: sa.Connection, study_id: int) -> None:
     found = conn.execute(sa.select(studies.c.study_id).where(studies.c.study_id == study_id)).first()
     if found is None:
         raise study_not_found(study_id)
+
+
+_WAITING_IDS = (
+    sa.select(trials.c.trial_id)
+    .where((trials.c.study_id == sa.bindparam("sid")) & (trials.c.state == int(TrialState.WAITING)))
+    .order_by(trials.c.number)
+    .limit(8)  # more are rarely contended; if all 8 are lost to rivals, a new trial is created
+)
+_CLAIM = (
+    sa.update(trials)
+    .where((trials.c.trial_id == sa.bindparam("tid")) & (trials.c.state == int(TrialState.WAITING)))
+    .values(state=int(TrialState.RUNNING), datetime_start=sa.bindparam("now"))
+)
+_BUMP_COUNTER = (
+    sa.update(studies)
+    .where(studies.c.study_id == sa.bindparam("sid"))
+    .values(next_trial_number=studies.c.next_trial_number + 1)
+)
+_READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id == sa.bindparam("sid"))
+
+
+def _insert_trial(
+    conn: sa.Connection, study_id: int, trial: FrozenTrial, children: _EncodedUpdate
+) -> FrozenTrial:
+    """Insert ``trial`` with the study's next number (taken under the study row's lock) and its children."""
+    key = {"sid": study_id}
+    if conn.dialect.update_returning:  # SQLite >= 3.35, PostgreSQL: bump and read in one statement
+        bumped = conn.execute(_BUMP_COUNTER.returning(studies.c.next_trial_number), key).scalar()
+        if bumped is None:
+            raise study_not_found(study_id)
+        number = int(bumped) - 1
+    else:
+        if conn.execute(_BUMP_COUNTER, key).rowcount == 0:
+            raise study_not_found(study_id)
+        number = int(conn.execute(_READ_COUNTER, key).scalar_one()) - 1
+    result = conn.execute(
+        sa.insert(trials).values(
+            study_id=study_id,
+            number=number,
+            state=int(trial.state),
+            values_json=None if trial.values is None else json.dumps(trial.values),
+            datetime_start=trial.datetime_start,
+            datetime_complete=trial.datetime_complete,
+        )
+    )
+    trial_id = int(result.inserted_primary_key[0])
+    children.insert_children(conn, trial_id)
+    created = trial.copy()
+    created.number = number
+    created._trial_id = trial_id
+    return created
 
 
 def _new_running_trial(now: datetime.datetime) -> FrozenTrial:
@@ -480,3 +517,6 @@ class _EncodedUpdate:
             {"trial_id": trial_id, "step": step, "value": v, "value_kind": k}
             for step, (v, k) in self.intermediate.items()
         ]
+
+
+_NO_CHILDREN = _EncodedUpdate(TrialUpdate())

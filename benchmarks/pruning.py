@@ -1,0 +1,323 @@
+"""Pruning on a real training task: epochs trained and best validation accuracy per pruner. Prints tables.
+
+The task: a one-hidden-layer MLP on scikit-learn's digits (1,347 training / 450 validation images),
+tuned over learning rate, width, optimizer and weight decay by the default TPE sampler, 30 trials x 20
+epochs, the validation accuracy reported after every epoch (step = epoch). Every study is run with no
+pruner, the median pruner, ASHA (SuccessiveHalvingPruner) and Hyperband, each with its default
+arguments, for several sampler seeds, with hpint and (when installed) Optuna, both through the same
+objective code. The MLP is trained with plain torch so that the whole comparison costs minutes.
+
+A second table measures what the Lightning callback costs per epoch: the time spent in
+``PruningCallback.on_validation_end`` (report to a SQLite storage + the pruner's decision) during real
+Lightning training, apart from the training itself.
+
+    nice -n 10 python benchmarks/pruning.py                       # 30 trials x 20 epochs, 3 seeds
+    nice -n 10 python benchmarks/pruning.py --seeds 1 --trials 10  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+import hpint
+
+PRUNERS = {
+    "none": "NopPruner",
+    "median": "MedianPruner",
+    "asha": "SuccessiveHalvingPruner",
+    "hyperband": "HyperbandPruner",
+}
+
+
+# ---- the task ----
+def digits_tensors() -> tuple[torch.Tensor, ...]:
+    """(x_train, y_train, x_val, y_val): a fixed stratified 75/25 split, pixels scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    x, y = load_digits(return_X_y=True)
+    x_tr, x_va, y_tr, y_va = train_test_split(x / 16.0, y, test_size=0.25, stratify=y, random_state=0)
+    f, i = torch.float32, torch.int64
+    return (
+        torch.tensor(x_tr, dtype=f),
+        torch.tensor(y_tr, dtype=i),
+        torch.tensor(x_va, dtype=f),
+        torch.tensor(y_va, dtype=i),
+    )
+
+
+def suggest(trial: Any) -> dict[str, Any]:
+    return {
+        "lr": trial.suggest_float("lr", 1e-5, 1e-1, log=True),
+        "hidden": trial.suggest_int("hidden", 4, 256, log=True),
+        "optimizer": trial.suggest_categorical("optimizer", ["sgd", "adam"]),
+        "weight_decay": trial.suggest_float("weight_decay", 1e-6, 1e-1, log=True),
+    }
+
+
+def make_objective(lib: Any, data: tuple[torch.Tensor, ...], epochs: int, counter: list[int]) -> Any:
+    """The objective both libraries run: train, report the validation accuracy each epoch, obey the pruner."""
+    x_tr, y_tr, x_va, y_va = data
+
+    def objective(trial: Any) -> float:
+        p = suggest(trial)
+        torch.manual_seed(trial.number)
+        model = torch.nn.Sequential(
+            torch.nn.Linear(64, p["hidden"]), torch.nn.ReLU(), torch.nn.Linear(p["hidden"], 10)
+        )
+        opt_class = torch.optim.Adam if p["optimizer"] == "adam" else torch.optim.SGD
+        opt = opt_class(model.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
+        acc = 0.0
+        for epoch in range(epochs):
+            for idx in torch.randperm(len(y_tr)).split(64):
+                opt.zero_grad()
+                torch.nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx]).backward()
+                opt.step()
+            with torch.no_grad():
+                acc = (model(x_va).argmax(1) == y_va).float().mean().item()
+            counter[0] += 1
+            trial.report(acc, epoch)
+            if trial.should_prune():
+                raise lib.TrialPruned()
+        return acc
+
+    return objective
+
+
+def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: Any) -> dict[str, Any]:
+    """One study: its epochs trained, best accuracy (of COMPLETE trials), pruned count, seconds, and the
+    learning curves of its trials."""
+    counter = [0]
+    study = lib.create_study(
+        direction="maximize",
+        sampler=lib.samplers.TPESampler(seed=seed),
+        pruner=getattr(lib.pruners, PRUNERS[pruner])(),
+    )
+    start = time.perf_counter()
+    study.optimize(make_objective(lib, data, args.epochs, counter), n_trials=args.trials)
+    seconds = time.perf_counter() - start
+    pruned = sum(t.state.name == "PRUNED" for t in study.trials)
+    curves = [[t.intermediate_values[s] for s in sorted(t.intermediate_values)] for t in study.trials]
+    return {
+        "epochs": counter[0],
+        "best": 100 * study.best_value,
+        "pruned": pruned,
+        "seconds": seconds,
+        "curves": curves,
+    }
+
+
+def replay(lib: Any, pruner: str, curves: list[list[float]]) -> list[int]:
+    """Feed fixed learning curves to a pruner, one trial after the other; the epochs each trial trains.
+
+    Without a sampler reacting to the decisions, this isolates the pruner: two implementations of the
+    same rule must stop the same trials at the same epochs.
+    """
+    study = lib.create_study(
+        direction="maximize", pruner=getattr(lib.pruners, PRUNERS[pruner])(), study_name="replay"
+    )
+    trained = []
+    for curve in curves:
+        trial = study.ask()
+        for epoch, value in enumerate(curve):
+            trial.report(value, epoch)
+            if trial.should_prune():
+                study.tell(trial, state=lib.trial.TrialState.PRUNED)
+                trained.append(epoch + 1)
+                break
+        else:
+            study.tell(trial, curve[-1])
+            trained.append(len(curve))
+    return trained
+
+
+def replay_table(args: argparse.Namespace, libs: dict[str, Any], curves: list[list[list[float]]]) -> None:
+    """Epochs each pruner trains on the no-pruning studies' curves, and whether it keeps the best trial."""
+    print(f"\n## Pruners on fixed curves: the {len(curves)} no-pruning hpint studies replayed\n")
+    print("Last column: whether every trial stopped at the same epoch as with the first library's pruner.\n")
+    print("| library | pruner | epochs | vs. no pruning | best trial kept | best kept acc. | same stops |")
+    print("|---|---|---|---|---|---|---|")
+    first = {}
+    for name, lib in libs.items():
+        for pruner in PRUNERS:
+            runs = [replay(lib, pruner, c) for c in curves]
+            epochs = statistics.mean(sum(r) for r in runs)
+            kept = [max(c[-1] for c, n in zip(cs, r) if n == args.epochs) for cs, r in zip(curves, runs)]
+            best = [max(c[-1] for c in cs) for cs in curves]
+            first.setdefault(pruner, runs)
+            print(
+                f"| {name} | {pruner} | {epochs:.0f} | {epochs / (args.trials * args.epochs):.2f} "
+                f"| {sum(k == b for k, b in zip(kept, best))}/{len(curves)} "
+                f"| {100 * statistics.mean(kept):.2f} | {'yes' if runs == first[pruner] else 'NO'} |",
+                flush=True,
+            )
+
+
+def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> None:
+    """Each pruner in real studies (the sampler sees its decisions), then on fixed curves."""
+    data = digits_tensors()
+    print(f"\n## Pruners: {args.trials} trials x {args.epochs} epochs, TPE, seeds 0..{args.seeds - 1}\n")
+    print(
+        "Epochs and best accuracy (%) are the mean over seeds; [min, max] of the best accuracy in brackets.\n"
+    )
+    print("| library | pruner | epochs trained | vs. no pruning | pruned trials | best val. acc. | s/study |")
+    print("|---|---|---|---|---|---|---|")
+    curves = []
+    for name, lib in libs.items():
+        baseline = None
+        for pruner in PRUNERS:
+            runs = [run_study(lib, pruner, seed, args, data) for seed in range(args.seeds)]
+            if lib is hpint and pruner == "none":
+                curves = [r["curves"] for r in runs]
+            epochs = statistics.mean(r["epochs"] for r in runs)
+            best = [r["best"] for r in runs]
+            baseline = epochs if pruner == "none" else baseline
+            print(
+                f"| {name} | {pruner} | {epochs:.0f} | {epochs / baseline:.2f} "
+                f"| {statistics.mean(r['pruned'] for r in runs):.1f} "
+                f"| {statistics.mean(best):.2f} [{min(best):.2f}, {max(best):.2f}] "
+                f"| {statistics.mean(r['seconds'] for r in runs):.1f} |",
+                flush=True,
+            )
+    replay_table(args, libs, curves)
+
+
+# ---- what the Lightning callback costs per epoch ----
+def _lightning_digits(pl: Any) -> type:
+    class Digits(pl.LightningModule):
+        def __init__(self, lr: float) -> None:
+            super().__init__()
+            self.lr = lr
+            self.net = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            return torch.nn.functional.cross_entropy(self.net(batch[0]), batch[1])
+
+        def validation_step(self, batch: Any, batch_idx: int) -> None:
+            self.log("val_acc", (self.net(batch[0]).argmax(1) == batch[1]).float().mean())
+
+        def configure_optimizers(self) -> Any:
+            return torch.optim.Adam(self.parameters(), lr=self.lr)
+
+    return Digits
+
+
+def timed_study(args: argparse.Namespace, storage: str | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Run a Lightning study; (wall ms, CPU ms) of each ``on_validation_end`` and the median ms per epoch."""
+    import lightning.pytorch as pl
+
+    from hpint.integrations.lightning import PruningCallback
+
+    wall: list[float] = []
+    cpu: list[float] = []
+
+    class TimedPruningCallback(PruningCallback):
+        def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            super().on_validation_end(trainer, pl_module)
+            if not trainer.sanity_checking:
+                wall.append(time.perf_counter() - start)
+                cpu.append(time.thread_time() - start_cpu)
+
+    x_tr, y_tr, x_va, y_va = digits_tensors()
+    data = torch.utils.data.TensorDataset
+    train = torch.utils.data.DataLoader(data(x_tr, y_tr), batch_size=64, shuffle=True)
+    val = torch.utils.data.DataLoader(data(x_va, y_va), batch_size=512)
+    per_epoch: list[float] = []
+    digits_module = _lightning_digits(pl)
+
+    def objective(trial: hpint.Trial) -> float:
+        trainer = pl.Trainer(
+            max_epochs=args.overhead_epochs,
+            callbacks=[TimedPruningCallback(trial, monitor="val_acc")],
+            accelerator="cpu",
+            enable_progress_bar=False,
+            logger=False,
+            enable_checkpointing=False,
+            enable_model_summary=False,
+        )
+        start = time.perf_counter()
+        trainer.fit(digits_module(trial.suggest_float("lr", 1e-4, 1e-1, log=True)), train, val)
+        per_epoch.append((time.perf_counter() - start) / max(trainer.current_epoch, 1))
+        return trainer.callback_metrics["val_acc"].item()
+
+    study = hpint.create_study(
+        storage=storage,
+        direction="maximize",
+        sampler=hpint.samplers.TPESampler(seed=0),
+        pruner=hpint.pruners.MedianPruner(),
+    )
+    study.optimize(objective, n_trials=args.overhead_trials)
+    return np.array(wall) * 1000, np.array(cpu) * 1000, 1000 * statistics.median(per_epoch)
+
+
+def callback_overhead(args: argparse.Namespace) -> None:
+    """Milliseconds per ``on_validation_end`` of the Lightning callback (report + pruner), real Trainer."""
+    import logging
+
+    for name in (
+        "lightning.pytorch",
+        "lightning.pytorch.utilities.rank_zero",
+        "lightning.pytorch.accelerators.cuda",
+    ):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    print(
+        f"\n## Lightning callback: ms per epoch in on_validation_end, {args.overhead_trials} trials x "
+        f"<= {args.overhead_epochs} epochs, MedianPruner\n"
+    )
+    print("wall = elapsed time; CPU = this thread's CPU time (not inflated when other processes run).\n")
+    print(
+        "| storage | calls | wall median | wall mean | wall p95 | CPU median | CPU mean | Lightning epoch |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, storage in [("SQLite", f"sqlite:///{Path(tmp) / 'overhead.db'}"), ("in-memory", None)]:
+            wall, cpu, epoch_ms = timed_study(args, storage)
+            print(
+                f"| {name} | {len(wall)} | {np.median(wall):.2f} | {wall.mean():.2f} "
+                f"| {np.percentile(wall, 95):.2f} | {np.median(cpu):.2f} | {cpu.mean():.2f} "
+                f"| {epoch_ms:.0f} |",
+                flush=True,
+            )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--trials", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--overhead-trials", type=int, default=10)
+    parser.add_argument("--overhead-epochs", type=int, default=10)
+    parser.add_argument("--no-optuna", action="store_true", help="skip Optuna even when it is installed")
+    parser.add_argument("--skip-overhead", action="store_true")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    torch.set_num_threads(1)
+    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    libs: dict[str, Any] = {"hpint": hpint}
+    if not args.no_optuna and importlib.util.find_spec("optuna") is not None:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        libs["optuna " + optuna.__version__] = optuna
+    print(f"python {' '.join(sys.argv)}")
+    pruner_table(args, libs)
+    if not args.skip_overhead:
+        callback_overhead(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Samplers whose state lives in the storage, driven from several processes.
+
+Two worker processes share one SQLite study: NSGA-II continues one population (generations fill with
+both workers' trials, and every child inherits from the parents stored for its generation) and CMA-ES
+one optimizer (both workers' trials make up its generations). A new process resuming a study draws what
+the uninterrupted run would have.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import hpint
+from hpint.trial import TrialState
+
+from ._worker import POPULATION, directions, make_objective, make_sampler
+
+WORKER = str(Path(__file__).with_name("_worker.py"))
+N_PER_WORKER = 15
+
+
+def _run_workers(url: str, kind: str, n_trials: int, tags: list[str]) -> None:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WORKER, url, "shared", kind, "0", str(n_trials), tag],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for tag in tags
+    ]
+    outputs = []
+    try:
+        for proc in procs:
+            outputs.append(proc.communicate(timeout=150)[0])
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    for proc, out in zip(procs, outputs):
+        assert proc.returncode == 0, out
+
+
+def _shared_study(tmp_path: Path, kind: str) -> hpint.Study:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    hpint.create_study(storage=url, study_name="shared", directions=directions(kind))
+    _run_workers(url, kind, N_PER_WORKER, ["a", "b"])
+    study = hpint.load_study(study_name="shared", storage=url)
+    trials = study.get_trials(states=(TrialState.COMPLETE,))
+    assert len(trials) == 2 * N_PER_WORKER
+    assert Counter(t.user_attrs["worker"] for t in trials) == {"a": N_PER_WORKER, "b": N_PER_WORKER}
+    return study
+
+
+def test_two_processes_continue_one_nsga2_population(tmp_path: Path) -> None:
+    study = _shared_study(tmp_path, "nsga2")
+    trials = study.trials
+    generation = [t.system_attrs["nsga2:generation"] for t in trials]
+    sizes = Counter(generation)
+    last = max(sizes)
+    assert last >= 2 * N_PER_WORKER // POPULATION - 2  # one population: generations fill at twice the pace
+    assert all(
+        POPULATION <= sizes[g] <= POPULATION + 1 for g in range(last)
+    )  # one trial of overshoot at most
+    mixed = [
+        g
+        for g in range(last)
+        if {trials[i].user_attrs["worker"] for i in range(len(trials)) if generation[i] == g} == {"a", "b"}
+    ]
+    assert len(mixed) >= last // 2
+    for t in trials:
+        g = t.system_attrs["nsga2:generation"]
+        if g == 0:
+            continue
+        parents = [trials[n] for n in study.system_attrs[f"nsga2:parents:{g}"]]
+        assert len(parents) == POPULATION
+        assert all(p.state == TrialState.COMPLETE and p.system_attrs["nsga2:generation"] < g for p in parents)
+        for name, value in t.params.items():  # mutation_prob=0 and uniform crossover: inherited values
+            assert value in [p.params[name] for p in parents], (t.number, name)
+
+
+def test_two_processes_share_one_cmaes_optimizer(tmp_path: Path) -> None:
+    study = _shared_study(tmp_path, "cmaes")
+    tags = {}
+    for t in study.trials:
+        for key, value in t.system_attrs.items():
+            if key.startswith("cma:") and key.endswith(":generation"):
+                tags[t.number] = tuple(value)
+    by_generation: dict[tuple, set[str]] = {}
+    for number, tag in tags.items():
+        by_generation.setdefault(tag, set()).add(study.trials[number].user_attrs["worker"])
+    n_cma_trials = len(tags)
+    assert n_cma_trials >= 2 * N_PER_WORKER - 3  # every trial after the start-up drew from CMA-ES
+    assert len(by_generation) >= n_cma_trials // (POPULATION + 1) - 1
+    assert sum(workers == {"a", "b"} for workers in by_generation.values()) >= len(by_generation) // 2
+    assert max(Counter(tags.values()).values()) <= POPULATION + 1
+
+
+@pytest.mark.parametrize("kind", ["tpe", "nsga2"])
+def test_a_new_process_resumes_like_an_uninterrupted_run(tmp_path: Path, kind: str) -> None:
+    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    n_before, n_after = 15, 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        straight = hpint.create_study(directions=directions(kind), sampler=make_sampler(kind, 0))
+        straight.optimize(make_objective(kind, "a"), n_trials=n_before + n_after)
+        url = f"sqlite:///{tmp_path / 'resume.db'}"
+        study = hpint.create_study(
+            storage=url, study_name="shared", directions=directions(kind), sampler=make_sampler(kind, 0)
+        )
+        study.optimize(make_objective(kind, "a"), n_trials=n_before)
+    _run_workers(url, kind, n_after, ["a"])
+    resumed = hpint.load_study(study_name="shared", storage=url).trials
+    assert [t.params for t in resumed[n_before:]] == [t.params for t in straight.trials[n_before:]]

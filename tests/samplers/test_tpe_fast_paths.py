@@ -1,0 +1,145 @@
+"""TPE's shortcuts for long histories give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import hpint
+from hpint.distributions import FloatDistribution
+from hpint.samplers import TPESampler
+from hpint.samplers._tpe import _propose
+from hpint.samplers._tpe._history import TrialHistory
+from hpint.samplers._tpe._normal import log_mass
+from hpint.samplers._tpe._parzen import (
+    NumericalDim,
+    ParzenEstimator,
+    _truncation_log_z,
+    is_stable_order,
+    numerical_kernels,
+)
+from hpint.samplers._tpe._parzen_parameters import ParzenParameters
+from hpint.samplers._tpe._propose import first_k_stable
+
+
+def _trial(number: int, x: float | None) -> hpint.trial.FrozenTrial:
+    params = {} if x is None else {"x": x}
+    dists = {} if x is None else {"x": FloatDistribution(0.0, 10.0)}
+    return hpint.trial.create_trial(value=float(number), params=params, distributions=dists)
+
+
+def test_sorted_rows_kept_by_insertion_equal_a_stable_sort() -> None:
+    rng = np.random.RandomState(0)
+    values = rng.choice([1.0, 2.5, 3.0, 7.0, None], size=300).tolist()  # many ties, some missing
+    trials = []
+    history = TrialHistory([hpint.StudyDirection.MINIMIZE])
+    for number, x in enumerate(values):
+        trial = _trial(number, x)
+        trial.number = number
+        trials.append(trial)
+        history.update(trials)
+        if number % 7 == 0 or number > 250:  # both the sorting and the inserting path
+            col = history.column("x")
+            if col is None:
+                assert history.sorted_rows("x") is None
+                continue
+            rows = np.flatnonzero(~np.isnan(col))
+            expected = rows[np.argsort(col[rows], kind="stable")]
+            np.testing.assert_array_equal(history.sorted_rows("x"), expected)
+
+
+def test_is_stable_order() -> None:
+    values = np.array([0.3, 0.1, 0.3, 0.2])
+    assert is_stable_order(values, np.array([1, 3, 0, 2]))
+    assert not is_stable_order(values, np.array([1, 3, 2, 0]))  # ties out of index order
+    assert not is_stable_order(values, np.array([3, 1, 0, 2]))  # not sorted
+    assert not is_stable_order(values, np.array([1, 3, 0]))
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 13, 40])
+def test_first_k_stable_equals_the_head_of_a_stable_argsort(k: int) -> None:
+    rng = np.random.RandomState(k)
+    loss = rng.choice([0.0, 1.0, 2.0, np.nan, -1.0], size=40)
+    expected = np.zeros(40, dtype=bool)
+    expected[np.argsort(np.where(np.isnan(loss), np.inf, loss), kind="stable")[:k]] = True
+    np.testing.assert_array_equal(first_k_stable(loss, k), expected)
+
+
+def test_kernels_from_a_given_order_equal_kernels_from_sorting() -> None:
+    rng = np.random.RandomState(1)
+    mus = np.round(rng.uniform(size=(500, 3)), 2)  # rounded: plenty of ties
+    params = ParzenParameters()
+    plain = numerical_kernels(mus, params, 3)
+    good = [np.argsort(mus[:, i], kind="stable") for i in range(3)]
+    bad = [good[0][::-1], None, np.arange(500)]
+    for orders in (good, bad):
+        given = numerical_kernels(mus, params, 3, orders)
+        np.testing.assert_array_equal(given[0], plain[0])
+        np.testing.assert_array_equal(given[1], plain[1])
+
+
+def test_skipping_negligible_truncation_changes_no_bit() -> None:
+    rng = np.random.RandomState(2)
+    mu = rng.uniform(size=5000)
+    sigma = np.clip(rng.uniform(0.0, 0.2, size=5000), 0.01, 1.0)
+    full = log_mass(-mu / sigma, (1.0 - mu) / sigma) + np.log(sigma)
+    fast = _truncation_log_z(mu, sigma) + np.log(sigma)
+    np.testing.assert_array_equal(fast, full)
+
+
+def test_log_pdf_matches_a_direct_mixture_of_truncated_normals() -> None:
+    from scipy.stats import truncnorm
+
+    dims = [NumericalDim(-2.0, 3.0, False, None), NumericalDim(1e-3, 1.0, True, None)]
+    rng = np.random.RandomState(3)
+    obs = np.column_stack([rng.uniform(-2, 3, size=40), np.exp(rng.uniform(math.log(1e-3), 0.0, size=40))])
+    weights = rng.uniform(0.5, 1.0, size=40)
+    est = ParzenEstimator(dims, obs, weights, ParzenParameters())
+    x = np.column_stack([rng.uniform(-2, 3, size=6), np.exp(rng.uniform(math.log(1e-3), 0.0, size=6))])
+    units = [d.to_unit(x[:, j]) for j, d in enumerate(dims)]
+    w = np.append(weights, 1.0)
+    w = w / w.sum()
+    density = np.zeros(len(x))
+    for k in range(len(w)):
+        term = np.full(len(x), w[k])
+        for j in range(2):
+            mu, sigma = est._kernels[j][0][k], est._kernels[j][1][k]
+            term *= truncnorm.pdf(units[j], -mu / sigma, (1 - mu) / sigma, loc=mu, scale=sigma)
+        density += term
+    # the normal CDF is a Chebyshev fit with relative error below 1.2e-7 (see _normal.py)
+    np.testing.assert_allclose(est.log_pdf(x), np.log(density), rtol=1e-6)
+
+
+def _five(trial: hpint.Trial) -> float:
+    return sum(trial.suggest_float(f"x{i}", -10.0, 10.0) ** 2 for i in range(5))
+
+
+def test_suggestions_on_a_long_history_do_not_depend_on_the_shortcuts(monkeypatch) -> None:
+    def run() -> list[dict]:
+        study = hpint.create_study(sampler=TPESampler(seed=5))
+        study.optimize(_five, n_trials=300)
+        return [t.params for t in study.trials]
+
+    from hpint.samplers._tpe import _parzen
+
+    accepted = []
+
+    def counting(values: np.ndarray, order: np.ndarray) -> bool:
+        accepted.append(is_stable_order(values, order))
+        return accepted[-1]
+
+    monkeypatch.setattr(_propose, "_SORTED_ROWS_MIN", 64)  # use the kept sort order early
+    monkeypatch.setattr(_parzen, "is_stable_order", counting)
+    fast = run()
+    assert len(accepted) > 500 and all(accepted)  # the shortcut was taken, and its orders were right
+    monkeypatch.setattr(_propose, "_sort_orders", lambda *args: None)
+    monkeypatch.setattr(_propose, "first_k_stable", lambda loss, k: _plain_first_k(loss, k))
+    assert run() == fast
+
+
+def _plain_first_k(loss: np.ndarray, k: int) -> np.ndarray:
+    mask = np.zeros(len(loss), dtype=bool)
+    mask[np.argsort(np.where(np.isnan(loss), np.inf, loss), kind="stable")[:k]] = True
+    return mask

@@ -1,0 +1,64 @@
+"""Pareto math on hand-computed cases: ranks, constrained ranks, crowding distance, 2-D hypervolume."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hpint._pareto import constrained_ranks, crowding_distance, hypervolume_2d, non_dominated_ranks
+
+LOSS = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [5.0, 5.0]])
+
+
+def test_non_dominated_ranks_and_early_stop() -> None:
+    assert list(non_dominated_ranks(LOSS)) == [0, 0, 0, 1, 2]
+    # Once 3 rows are ranked, the others share the next rank.
+    assert list(non_dominated_ranks(LOSS, n_below=3)) == [0, 0, 0, 1, 1]
+
+
+def test_constrained_ranks_put_feasible_first_then_order_by_violation() -> None:
+    violation = np.array([0.0, 0.0, 1.0, 0.0, 0.5])
+    assert list(constrained_ranks(LOSS, violation)) == [0, 0, 3, 1, 2]
+    assert list(constrained_ranks(LOSS, np.array([1.0, 1.0, 2.0, 3.0, 3.0]))) == [0, 0, 1, 2, 2]
+    assert list(constrained_ranks(LOSS, None)) == list(non_dominated_ranks(LOSS))
+
+
+def test_crowding_distance_by_hand() -> None:
+    # Row 3 (3, 3): neighbours 2 and 4 on both objectives, ranges 4 and 4 -> 0.5 + 0.5.
+    np.testing.assert_allclose(crowding_distance(LOSS), [np.inf, 1.0, np.inf, 1.0, np.inf])
+    assert np.isinf(crowding_distance(LOSS[:2])).all()
+    flat = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])  # a zero-range objective adds nothing
+    np.testing.assert_allclose(crowding_distance(flat), [np.inf, 1.0, np.inf])
+
+
+def test_hypervolume_2d_by_hand_and_against_monte_carlo() -> None:
+    # Staircase of (1, 4), (2, 2), (4, 1) under (6, 6): 1 * 2 + 2 * 4 + 2 * 5 = 20; dominated rows add 0.
+    assert hypervolume_2d(LOSS, [6.0, 6.0]) == 20.0
+    assert hypervolume_2d(LOSS, [0.5, 0.5]) == 0.0
+    rng = np.random.RandomState(0)
+    points = rng.uniform(0, 1, size=(30, 2))
+    samples = rng.uniform(0, 1.2, size=(200_000, 2))
+    dominated = np.zeros(len(samples), dtype=bool)
+    for p in points:
+        dominated |= np.all(samples >= p, axis=1)
+    assert abs(hypervolume_2d(points, [1.2, 1.2]) - dominated.mean() * 1.44) < 0.01
+
+
+def test_feasibility_reads_the_constraints_attribute() -> None:
+    import hpint
+    from hpint._pareto import best_feasible_trial, is_feasible
+    from hpint.distributions import FloatDistribution
+
+    def trial(value: float, constraints: list[float] | None) -> hpint.FrozenTrial:
+        attrs = {} if constraints is None else {"constraints": constraints}
+        dist = {"x": FloatDistribution(0, 1)}
+        return hpint.create_trial(params={"x": 0.5}, distributions=dist, value=value, system_attrs=attrs)
+
+    free, ok, edge, bad = (
+        trial(3.0, None),
+        trial(2.0, [-1.0, 0.0]),
+        trial(1.5, [0.0]),
+        trial(1.0, [-1.0, 0.1]),
+    )
+    assert [is_feasible(t) for t in (free, ok, edge, bad)] == [True, True, True, False]
+    assert best_feasible_trial([free, ok, edge, bad], hpint.StudyDirection.MINIMIZE) is edge
+    assert best_feasible_trial([free, ok, edge, bad], hpint.StudyDirection.MAXIMIZE) is free
