@@ -3,7 +3,8 @@
 A small Lightning MLP on scikit-learn's digits: hpint's Lightning ``PruningCallback`` reports the
 validation accuracy after every epoch (the median pruner stops poor trials), and ``TensorBoardCallback``
 turns each trial into an HParams session while the study runs: its parameters, accuracy, ``state`` and
-per-epoch curve, status "Running" until it ends. About two minutes on one CPU core with the defaults.
+per-epoch curve, status "Running" until it ends. The defaults (30 trials of at most 10 epochs) took
+50 s on a shared 2-core machine.
 
 Run it, then open TensorBoard (HParams tab: table, parallel coordinates, scatter plots; Time Series or
 Scalars tab: the ``intermediate/accuracy`` curves of all trials overlaid, step = epoch)::

@@ -24,8 +24,10 @@ class HyperbandPruner(BasePruner):
     with early-stopping rates ``0, 1, ..., n_brackets - 1`` (bracket 0 judges after ``min_resource``
     steps, the last bracket barely prunes). There are
     ``floor(log_reduction_factor(max_resource / min_resource)) + 1`` brackets, sized as in the Hyperband
-    paper. A trial's bracket is a hash of the study name and the trial number, so every process sharing
-    the storage agrees on it; give the study a name to make pruning reproducible.
+    paper (counted in integers: Optuna's floating-point log finds one bracket fewer when the ratio is an
+    exact power it rounds down, e.g. 243 with factor 3 or 1000 with factor 10). A trial's bracket is a
+    hash of the study name and the trial number (the same as Optuna's), so every process sharing the
+    storage agrees on it; give the study a name to make pruning reproducible.
 
     Args:
         min_resource: steps before bracket 0's first rung (>= 1).

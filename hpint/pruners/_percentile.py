@@ -21,7 +21,11 @@ class PercentilePruner(BasePruner):
 
     At each checked step, the trial's best value so far is compared with the given percentile of the
     values that COMPLETE trials reported at that same step (lower is better for ``minimize``). A trial
-    whose values are all NaN is pruned once some trial has completed.
+    whose values are all NaN is pruned once some trial has completed. The percentile is computed as
+    ``numpy.percentile`` does, to the last bit, so that ties are judged as in Optuna.
+
+    Asked every epoch, it reads each completed curve once (the values per step are kept sorted and
+    updated as trials complete), so a check costs one storage read plus a lookup.
 
     Args:
         percentile: 0-100; 25 keeps only trials in the best quarter, 50 is the median.

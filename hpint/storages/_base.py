@@ -207,6 +207,14 @@ class BaseStorage(abc.ABC):
                 continue  # claimed and already finished by another worker
         return self.create_new_trial(study_id)
 
+    def get_trial_local(self, trial_id: int) -> FrozenTrial:
+        """The trial as this storage object knows it, without a database round trip where possible.
+
+        Same as :meth:`get_trial` except behind a cache, whose view of a trial it runs itself misses what
+        other processes did to it (e.g. failed it); writes to such a trial still fail as they should.
+        """
+        return self.get_trial(trial_id)
+
     def get_waiting_trial_ids(self, study_id: int) -> list[int]:
         """Ids of the study's WAITING (enqueued) trials, oldest first; ``ask`` claims them in this order."""
         return [

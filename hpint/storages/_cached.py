@@ -207,6 +207,13 @@ class CachedStorage(BaseStorage):
             return trial.copy()
         return trial
 
+    def get_trial_local(self, trial_id: int) -> FrozenTrial:
+        entry = self._owned.get(trial_id)
+        if entry is not None:
+            with entry.lock:
+                return entry.record.copy()
+        return self.get_trial(trial_id)
+
     def reload_trial(self, trial_id: int) -> FrozenTrial:
         """Forget this object's view of a trial and read it again from the database.
 

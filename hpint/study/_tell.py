@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpint import logging as _logging
 from hpint.exceptions import UpdateFinishedTrialError
-from hpint.storages._base import TrialUpdate
+from hpint.storages._base import BaseStorage, TrialUpdate
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 from hpint.trial._trial import Trial
@@ -67,12 +67,14 @@ def tell(
         final_values = [last] if last == last else None  # NaN stays None
 
     system_attrs: dict[str, Any] | None = {FAIL_REASON_KEY: reason} if reason else None
+    update = TrialUpdate(state=state, values=final_values, system_attrs=system_attrs)
     try:
         study.sampler.after_trial(study, frozen, state, final_values)
-    finally:
-        storage.update_trial(
-            frozen._trial_id, TrialUpdate(state=state, values=final_values, system_attrs=system_attrs)
-        )
+    except BaseException:
+        _store(storage, frozen, update, skip_if_finished=True)  # the sampler's error is the one to see
+        raise
+    if not _store(storage, frozen, update, skip_if_finished):
+        return storage.get_trial(frozen._trial_id)  # finished by another process meanwhile: skipped
     result = storage.get_trial(frozen._trial_id)
     if isinstance(trial, Trial):  # the live object now knows it is finished (a second tell is caught early)
         trial._cached.state = result.state
@@ -84,13 +86,27 @@ def tell(
     return result
 
 
+def _store(storage: BaseStorage, frozen: FrozenTrial, update: TrialUpdate, skip_if_finished: bool) -> bool:
+    """Write the final state (one commit); False if the trial was already finished and that is allowed."""
+    try:
+        storage.update_trial(frozen._trial_id, update)
+    except UpdateFinishedTrialError:
+        if not skip_if_finished:
+            raise
+        _logger.info(f"Trial {frozen.number} is already finished; skipped.")
+        return False
+    return True
+
+
 def _resolve(study: Study, trial: Trial | int) -> FrozenTrial:
     if isinstance(trial, Trial):
         if trial.study._study_id != study._study_id:
             raise ValueError(f"Trial {trial.number} belongs to another study.")
         frozen = trial._frozen()
-        if not frozen.state.is_finished():  # it may have been told through its number or elsewhere
-            stored = study._storage.get_trial(frozen._trial_id)
+        if not frozen.state.is_finished():
+            # It may have been told through its number. (If another process finished it, the final
+            # write below fails: a cache answers this without a database round trip.)
+            stored = study._storage.get_trial_local(frozen._trial_id)
             if stored.state.is_finished():
                 return stored
         return frozen

@@ -40,7 +40,9 @@ class PruningCallback:
       in-memory storage (otherwise each trial would be stored once per rank) and must get rank 0's
       hyperparameters: use a seeded sampler and return a value that is equal on all ranks (log it with
       ``sync_dist=True``); the callback copies rank 0's values and decisions into their trials to keep
-      their histories equal, and checks at ``setup`` that all ranks train the same parameters.
+      their histories equal, and checks at ``setup`` that all ranks train the same parameters. Ranks > 0
+      start from an empty study, so resuming a stored study that already holds trials fails that check
+      (rank 0 samples from a history they lack): resume such studies with ``ddp_spawn``.
     - ``strategy="ddp_spawn"`` pickles the trainer, this callback and the trial into new processes, so
       the study needs a database storage (``"sqlite:///study.db"``, PostgreSQL, MySQL): an in-memory
       storage would be copied and what the workers write would be lost (the callback raises a
@@ -112,6 +114,11 @@ class PruningCallback:
             if role is not Role.FOLLOWER:
                 mark_pruned(self._trial, epoch)
 
+    @property
+    def state_key(self) -> str:
+        """The key of this callback's state in a checkpoint; includes ``monitor``, as EarlyStopping's does."""
+        return self._generate_state_key(monitor=self.monitor)
+
     def state_dict(self) -> dict[str, Any]:
         """What a checkpoint keeps: the monitored metric and the last epoch reported (and pruned at)."""
         return {"monitor": self.monitor, "last_epoch": self._last_epoch, "pruned_epoch": self._pruned_epoch}
@@ -175,4 +182,3 @@ class PruningCallback:
 
     def __repr__(self) -> str:
         return f"PruningCallback(trial={getattr(self._trial, 'number', '?')}, monitor={self.monitor!r})"
-

@@ -36,7 +36,7 @@ def packages_for_new_callback() -> tuple[str, ...]:
         return (package,)
     raise ImportError(
         "hpint.integrations.lightning needs Lightning 2.x (`lightning` or `pytorch_lightning`), which could "
-        f"not be imported ({'; '.join(errors)}). Install it with: pip install \"hpint[lightning]\""
+        f'not be imported ({"; ".join(errors)}). Install it with: pip install "hpint[lightning]"'
     )
 
 

@@ -165,6 +165,14 @@ def test_validate_and_sanity_check_report_nothing():
     assert trial.storage.get_trial(trial._trial_id).intermediate_values == {}
 
 
+def test_several_validations_per_epoch_report_the_first_and_warn():
+    study = threshold_study()
+    trial = study.ask()
+    with pytest.warns(UserWarning, match="more than once in epoch 0"):
+        fit(trial, GOOD_LR, max_epochs=2, val_check_interval=0.5)
+    assert sorted(trial.storage.get_trial(trial._trial_id).intermediate_values) == [0, 1]
+
+
 # ---- errors ----
 def test_missing_monitor_names_the_logged_metrics():
     study = threshold_study()
@@ -273,7 +281,7 @@ def test_state_dict_is_checkpointed_and_resuming_does_not_report_twice(tmp_path)
     )
     trainer.fit(digits.DigitsLightning(GOOD_LR), *digits.loaders())
     saved = torch.load(tmp_path / "last.ckpt", weights_only=False)["callbacks"]
-    (state,) = [v for k, v in saved.items() if k.startswith("PruningCallback")]
+    state = saved["PruningCallback{'monitor': 'val_loss'}"]
     assert state == {"monitor": "val_loss", "last_epoch": 1, "pruned_epoch": None}
 
     resumed = pl.Trainer(

@@ -8,6 +8,8 @@ one sharing the storage (as a worker in another process would).
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 import hpint
@@ -210,6 +212,21 @@ def test_same_decisions_through_another_handle_on_the_storage(pruner_case, direc
     for curve in (best_curve(), bad_curve(), good_curve(2)):
         values = to_objective(curve, direction)
         assert run_trial(reader, values) == run_trial(single, values), name
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_a_used_pruner_survives_pickling(pruner_case, direction):
+    """A study (with its pruner and the pruner's caches) is pickled to reach spawned workers; the copy
+    starts from the storage again and decides as the original does."""
+    name, factory, _ = pruner_case
+    storage = hpint.storages.InMemoryStorage()
+    study = hpint.create_study(storage=storage, direction=direction, pruner=factory(), study_name="p")
+    make_history(study, direction)
+    twin = pickle.loads(pickle.dumps(study))  # with a copy of the storage: the two now live apart
+    assert type(twin.pruner) is type(study.pruner)
+    for curve in (best_curve(), bad_curve(), good_curve(3)):
+        values = to_objective(curve, direction)
+        assert run_trial(twin, values) == run_trial(study, values), name
 
 
 def test_every_public_pruner_is_covered():

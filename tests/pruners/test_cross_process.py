@@ -33,9 +33,7 @@ def finish(process: subprocess.Popen) -> None:
 
 def outcome(study: hpint.Study) -> list[tuple]:
     """Per trial: state, how many steps it reported, and the rung values it recorded."""
-    return [
-        (t.state, len(t.intermediate_values), sorted(t.system_attrs.items())) for t in study.get_trials()
-    ]
+    return [(t.state, len(t.intermediate_values), sorted(t.system_attrs.items())) for t in study.get_trials()]
 
 
 def test_two_processes_one_after_the_other_decide_as_one_process(tmp_path):
@@ -105,4 +103,3 @@ def _check_rung_invariants(trials, group):
             assert any(r < t.system_attrs[last] for r in rivals), (t.number, last)
         if rivals and t.system_attrs[last] < min(rivals):
             assert not pruned_here, (t.number, last)
-

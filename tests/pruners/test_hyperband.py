@@ -72,7 +72,16 @@ def test_each_bracket_keeps_its_own_rung_statistics(direction, pruner_storage):
 
 def test_a_second_handle_with_its_own_pruner_sees_the_same_brackets_and_rungs(pruner_storage):
     """As a worker in another process: its pruner builds the same brackets and reads the stored rungs."""
-    storage = pruner_storage if pruner_storage is not None else hpint.storages.InMemoryStorage()
+    check_second_handle(pruner_storage if pruner_storage is not None else hpint.storages.InMemoryStorage())
+
+
+@pytest.mark.parametrize("storage_url", ["postgresql", "mysql"], indirect=True)
+def test_a_second_handle_on_a_database_server(storage_url):
+    """The same on PostgreSQL and MySQL (skipped unless HPINT_TEST_POSTGRES_URL / _MYSQL_URL are set)."""
+    check_second_handle(storage_url)
+
+
+def check_second_handle(storage):
     first = fresh_study(HyperbandPruner(1, 4, 2), storage)
     for level in (1.0, 5.0, 3.0):  # T0 (b0), T1 (b1), T2 (b0) as above
         run_trial(first, [level] * 5)
@@ -99,7 +108,7 @@ def test_bracket_assignment_is_deterministic_and_spread():
 
 
 def test_auto_max_resource_waits_for_a_completed_trial_and_is_stored(pruner_storage, unique_name):
-    """"auto": the largest step of a completed trial + 1 (Optuna's rule), fixed in the study once found."""
+    """ "auto": the largest step of a completed trial + 1 (Optuna's rule), fixed in the study once found."""
     storage = pruner_storage if pruner_storage is not None else hpint.storages.InMemoryStorage()
     pruner = HyperbandPruner(min_resource=1, reduction_factor=2)
     study = hpint.create_study(storage=storage, pruner=pruner, study_name=unique_name)

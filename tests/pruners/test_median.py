@@ -113,6 +113,7 @@ def test_completed_curves_are_folded_once_not_every_epoch(monkeypatch):
     """GUIDE rule 9: asking every epoch must not re-read every completed curve."""
     folded = []
     original = StepValues._fold
+
     def counting_fold(self, trial, study):
         folded.append(trial.number)
         original(self, trial, study)

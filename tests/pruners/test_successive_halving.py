@@ -132,7 +132,16 @@ def test_auto_min_resource_is_the_last_step_over_100_as_in_optuna():
 
 def test_rung_state_is_shared_through_the_storage(pruner_storage):
     """Two study handles with their own pruner instances (as two worker processes) share rung values."""
-    storage = pruner_storage if pruner_storage is not None else hpint.storages.InMemoryStorage()
+    check_rungs_are_shared(pruner_storage if pruner_storage is not None else hpint.storages.InMemoryStorage())
+
+
+@pytest.mark.parametrize("storage_url", ["postgresql", "mysql"], indirect=True)
+def test_rung_state_is_shared_on_a_database_server(storage_url):
+    """The same on PostgreSQL and MySQL (skipped unless HPINT_TEST_POSTGRES_URL / _MYSQL_URL are set)."""
+    check_rungs_are_shared(storage_url)
+
+
+def check_rungs_are_shared(storage):
     a = hpint.create_study(storage=storage, study_name="asha", pruner=SuccessiveHalvingPruner(1, 2))
     b = hpint.load_study(study_name="asha", storage=storage, pruner=SuccessiveHalvingPruner(1, 2))
     # interleaved: x (handle a) reaches rung 0 first, then y (handle b) reaches it with a worse value

@@ -1,13 +1,17 @@
 """A worker process for the shared-storage tests: run trials of an existing study, then exit.
 
-Usage: ``python _worker.py URL STUDY_NAME SAMPLER SEED N_TRIALS WORKER_TAG``. Kept free of test imports
-so it runs as a plain script in a fresh interpreter.
+Usage: ``python _worker.py URL STUDY_NAME SAMPLER SEED N_TRIALS WORKER_TAG [BARRIER_DIR]``. With a
+barrier directory the worker creates ``ready-<tag>`` there once loaded and waits for ``go``, so that
+workers run their trials at the same time rather than one after the other's start-up. Kept free of
+test imports so it runs as a plain script in a fresh interpreter.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import hpint
 from hpint.samplers import BaseSampler, CmaEsSampler, NSGAIISampler, TPESampler
@@ -28,6 +32,7 @@ def make_sampler(kind: str, seed: int) -> BaseSampler:
 def make_objective(kind: str, tag: str) -> Callable[[hpint.Trial], float | tuple[float, float]]:
     def objective(trial: hpint.Trial) -> float | tuple[float, float]:
         trial.set_user_attr("worker", tag)
+        time.sleep(0.01)  # a trial takes time, so the workers' trials overlap
         x = trial.suggest_float("x", -3.0, 3.0)
         y = trial.suggest_float("y", -3.0, 3.0)
         if kind == "nsga2":
@@ -41,11 +46,16 @@ def directions(kind: str) -> list[str]:
     return ["minimize", "minimize"] if kind == "nsga2" else ["minimize"]
 
 
-def main(url: str, study_name: str, kind: str, seed: str, n_trials: str, tag: str) -> None:
+def main(url: str, study_name: str, kind: str, seed: str, n_trials: str, tag: str, barrier: str = "") -> None:
     hpint.logging.set_verbosity(hpint.logging.WARNING)
     study = hpint.load_study(study_name=study_name, storage=url, sampler=make_sampler(kind, int(seed)))
+    if barrier:
+        (Path(barrier) / f"ready-{tag}").touch()
+        deadline = time.monotonic() + 120
+        while not (Path(barrier) / "go").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     study.optimize(make_objective(kind, tag), n_trials=int(n_trials))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:7])
+    main(*sys.argv[1:8])

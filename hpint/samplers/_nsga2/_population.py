@@ -2,12 +2,15 @@
 
 * Each trial is tagged with its generation (trial system attribute ``nsga2:generation``). A trial joins
   the newest generation until that generation has ``population_size`` COMPLETE trials; then the next
-  generation starts. Trial tags are written before any parameter is drawn, so every worker sees them.
+  generation starts. Tags are written before any parameter is drawn, so every worker sees them.
 * The parents of generation ``g`` (the survivors of generation ``g - 1``'s parents and children) are
-  computed once, by the first worker that needs them, and stored as trial numbers in the study system
-  attribute ``nsga2:parents:<g>``; other workers, and a sampler resumed later, read them back instead of
-  recomputing from a history that has meanwhile grown. A race of two workers at the same instant can
-  give each its own list for one trial; the first stored list wins from then on.
+  computed by the first worker that needs them and stored as trial numbers in the study system
+  attribute ``nsga2:parents:<g>:<n>``, ``n`` being the number of the trial that computed them. Other
+  workers, and a sampler resumed later, read them back instead of recomputing from a history that has
+  meanwhile grown. Storages have no compare-and-set, so two workers starting a generation at the same
+  instant may both store a list: the one of the smaller trial number wins. A worker that computed a
+  list re-reads the storage at its next trial, so a losing list serves at most that one trial. Each
+  trial records whose list it used in ``nsga2:parents``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ if TYPE_CHECKING:
     from hpint.study._study import Study
 
 GENERATION_KEY = "nsga2:generation"
-PARENTS_KEY = "nsga2:parents:{}"
+PARENTS_OF_KEY = "nsga2:parents"  # trial attribute: the trial number whose parent list this trial used
+_LIST_PREFIX = "nsga2:parents:"  # study attributes nsga2:parents:<generation>:<trial number>
 
 EliteSelector = Callable[["Study", list[FrozenTrial]], list[FrozenTrial]]
 
@@ -55,73 +59,88 @@ def current_generation(trials: Sequence[FrozenTrial], population_size: int) -> i
 
 
 class ParentStore:
-    """The parents of each generation: an in-process cache over the study system attributes."""
+    """The parents of each generation: an in-process cache over the study system attributes.
+
+    Entries are ``(writer, parent numbers, settled)``; an entry this process wrote itself is not settled
+    until a later read of the storage shows no list by a smaller trial number.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, int, str, int], list[int]] = {}
+        self._cache: dict[tuple[int, int, int], tuple[int, list[int], bool]] = {}
 
     def parents(
-        self, study: Study, trials: Sequence[FrozenTrial], generation: int, select: EliteSelector
-    ) -> list[FrozenTrial]:
-        """The parent population of ``generation`` (empty for generation 0)."""
-        if generation <= 0:
-            return []
-        by_number = _by_number(trials)
-        stored = self._stored_from(study, generation)
-        start = max(stored) if stored else 0
-        numbers = stored.get(start, [])
+        self, study: Study, trials: Sequence[FrozenTrial], generation: int, select: EliteSelector, writer: int
+    ) -> int:
+        """The number of the trial whose parent list ``generation`` uses; computed as ``writer`` if none."""
+        entry = self._cache.get(self._key(study, generation))
+        if entry is not None and entry[2]:
+            return entry[0]
+        stored = _stored_lists(study)
+        known = [g for g in stored if g <= generation]
+        for g in known:
+            first = min(stored[g])
+            self._cache[self._key(study, g)] = (first, stored[g][first], True)
+        start = max(known, default=0)
+        numbers = stored[start][min(stored[start])] if start else []
         for g in range(start + 1, generation + 1):
-            numbers = self._compute(study, trials, by_number, numbers, g, select)
+            numbers = self._compute(study, trials, numbers, g, select, writer)
+        return self._cache[self._key(study, generation)][0]
+
+    def members(
+        self, study: Study, trials: Sequence[FrozenTrial], generation: int, writer: int
+    ) -> list[FrozenTrial]:
+        """The parent trials of ``generation`` in ``writer``'s list (re-reading stale trials if needed)."""
+        entry = self._cache.get(self._key(study, generation))
+        if entry is not None and entry[0] == writer:
+            numbers = entry[1]
+        else:
+            numbers = _stored_lists(study).get(generation, {}).get(writer, [])
+        by_number = _by_number(trials)
         if not all(n in by_number and by_number[n].state == TrialState.COMPLETE for n in numbers):
-            # Another worker chose parents that finished after our read of the trials: read again.
+            # The list names trials that finished after our read of the trials: read them again.
             by_number = _by_number(study.get_trials(deepcopy=False))
         return [by_number[n] for n in numbers if n in by_number and by_number[n].state == TrialState.COMPLETE]
-
-    def _stored_from(self, study: Study, generation: int) -> dict[int, list[int]]:
-        """``{generation: parent numbers}`` for the newest known generation at most ``generation``."""
-        key = self._key(study, generation)
-        if key in self._cache:
-            return {generation: self._cache[key]}
-        attrs = study._storage.get_study_system_attrs(study._study_id)
-        for g in range(generation, 0, -1):
-            value = attrs.get(PARENTS_KEY.format(g))
-            if value is not None:
-                self._cache[self._key(study, g)] = list(value)
-                return {g: list(value)}
-        return {}
 
     def _compute(
         self,
         study: Study,
         trials: Sequence[FrozenTrial],
-        by_number: Any,
         previous: list[int],
         generation: int,
         select: EliteSelector,
+        writer: int,
     ) -> list[int]:
-        """Select and store the parents of ``generation``, unless another worker stored them first."""
+        """Select the parents of ``generation`` and store them as ``writer``'s list."""
+        by_number = _by_number(trials)
+        survivors = [by_number[n] for n in previous if n in by_number]
+        survivors = [t for t in survivors if t.state == TrialState.COMPLETE]  # all, unless our read is stale
+        seen = set(previous)
         children = [
             t
             for t in trials
-            if t.state == TrialState.COMPLETE and t.system_attrs.get(GENERATION_KEY) == generation - 1
+            if t.state == TrialState.COMPLETE
+            and t.system_attrs.get(GENERATION_KEY) == generation - 1
+            and t.number not in seen
         ]
-        seen = set(previous)
-        survivors = [by_number[n] for n in previous if n in by_number]
-        survivors = [t for t in survivors if t.state == TrialState.COMPLETE]  # all, unless our read is stale
-        pool = survivors + [t for t in children if t.number not in seen]
-        numbers = sorted(t.number for t in select(study, pool))
-        key = PARENTS_KEY.format(generation)
-        attrs = study._storage.get_study_system_attrs(study._study_id)
-        if key not in attrs:
-            study._storage.set_study_system_attr(study._study_id, key, numbers)
-            attrs = study._storage.get_study_system_attrs(study._study_id)
-        numbers = list(attrs.get(key, numbers))
-        self._cache[self._key(study, generation)] = numbers
+        numbers = sorted(t.number for t in select(study, survivors + children))
+        study._storage.set_study_system_attr(study._study_id, f"{_LIST_PREFIX}{generation}:{writer}", numbers)
+        self._cache[self._key(study, generation)] = (writer, numbers, False)
         return numbers
 
     @staticmethod
-    def _key(study: Study, generation: int) -> tuple[int, int, str, int]:
-        return (id(study._storage), study._study_id, study.study_name, generation)
+    def _key(study: Study, generation: int) -> tuple[int, int, int]:
+        return (id(study._storage), study._study_id, generation)
+
+
+def _stored_lists(study: Study) -> dict[int, dict[int, list[int]]]:
+    """``{generation: {writer trial number: parent numbers}}`` from the study system attributes."""
+    lists: dict[int, dict[int, list[int]]] = {}
+    for key, value in study._storage.get_study_system_attrs(study._study_id).items():
+        if key.startswith(_LIST_PREFIX):
+            generation, _, writer = key[len(_LIST_PREFIX) :].partition(":")
+            if writer:
+                lists.setdefault(int(generation), {})[int(writer)] = list(value)
+    return lists
 
 
 def _by_number(trials: Sequence[FrozenTrial]) -> Any:

@@ -22,7 +22,7 @@ from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
 from hpint.samplers._nsga2._child import make_child
 from hpint.samplers._nsga2._crossovers import BaseCrossover, UniformCrossover
-from hpint.samplers._nsga2._population import GENERATION_KEY, ParentStore, current_generation
+from hpint.samplers._nsga2._population import GENERATION_KEY, PARENTS_OF_KEY, ParentStore, current_generation
 from hpint.samplers._nsga2._selection import rank_and_crowding, select_elite, select_parents
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._search_space import IntersectionSearchSpace
@@ -146,9 +146,13 @@ class NSGAIISampler(BaseSampler):
             return
         trials = study.get_trials(deepcopy=False)
         _local.snapshot = (trial._trial_id, trials)  # sample_relative reuses it: one read less per trial
-        generation = current_generation(trials, self._population_size)
-        study._storage.update_trial(trial._trial_id, TrialUpdate(system_attrs={GENERATION_KEY: generation}))
-        trial.system_attrs[GENERATION_KEY] = generation
+        attrs: dict[str, Any] = {GENERATION_KEY: current_generation(trials, self._population_size)}
+        if attrs[GENERATION_KEY] > 0:
+            attrs[PARENTS_OF_KEY] = self._parents.parents(
+                study, trials, attrs[GENERATION_KEY], self._select, trial.number
+            )
+        study._storage.update_trial(trial._trial_id, TrialUpdate(system_attrs=attrs))
+        trial.system_attrs.update(attrs)
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         return {k: v for k, v in self._search_space.calculate(study).items() if not v.single()}
@@ -165,7 +169,10 @@ class NSGAIISampler(BaseSampler):
             snapshot[1] if snapshot and snapshot[0] == trial._trial_id else study.get_trials(deepcopy=False)
         )
         _local.snapshot = None
-        population, ranks, crowding = self._population(study, trials, trial.system_attrs[GENERATION_KEY])
+        generation, writer = trial.system_attrs[GENERATION_KEY], trial.system_attrs.get(PARENTS_OF_KEY)
+        if writer is None:
+            return {}  # generation 0: random
+        population, ranks, crowding = self._population(study, trials, generation, writer)
         if not population:
             return {}
         rng = _rng(self._base_seed, trial.number, "nsga2")
@@ -199,13 +206,13 @@ class NSGAIISampler(BaseSampler):
 
     # ---- selection ----
     def _population(
-        self, study: Study, trials: list[FrozenTrial], generation: int
+        self, study: Study, trials: list[FrozenTrial], generation: int, writer: int
     ) -> tuple[list[FrozenTrial], np.ndarray, np.ndarray]:
-        """The parents of ``generation``, their ranks and crowding distances; computed once a generation."""
-        key = (id(study._storage), study._study_id, generation)
+        """The parents in ``writer``'s list for ``generation``, their ranks and crowding distances."""
+        key = (id(study._storage), study._study_id, generation, writer)
         with self._lock:
             if self._population_cache is None or self._population_cache[0] != key:
-                population = self._parents.parents(study, trials, generation, self._select)
+                population = self._parents.members(study, trials, generation, writer)
                 if population:
                     loss, violation = self._objectives(study, population)
                     ranks, crowding = rank_and_crowding(loss, violation)

@@ -199,22 +199,27 @@ class RDBStorage(BaseStorage):
         """:meth:`update_trial` with the time to record as start/completion (the cache keeps the same)."""
         encoded = _EncodedUpdate(update)
 
+        allowed = [int(TrialState.WAITING)]
+        if update.state != TrialState.RUNNING:  # a claim needs a WAITING trial; other writes any unfinished
+            allowed.append(int(TrialState.RUNNING))
+
         def write(conn: sa.Connection) -> bool:
-            row = conn.execute(
-                sa.select(trials.c.state, trials.c.number)
-                .where(trials.c.trial_id == trial_id)
-                .with_for_update()
-            ).first()
-            if row is None:
-                raise KeyError(f"No trial with id {trial_id}.")
-            state = TrialState(row.state)
-            if state.is_finished():
-                raise UpdateFinishedTrialError(
-                    f"Trial {row.number} is already finished ({state.name}) and cannot be changed."
-                )
-            if update.state == TrialState.RUNNING and state != TrialState.WAITING:
-                return False
-            encoded.write(conn, trial_id, row.number, now)
+            # One statement checks the state, locks the row and writes the trial's own columns.
+            columns = encoded.trial_columns(now) or {"state": trials.c.state}
+            guarded = (trials.c.trial_id == trial_id) & trials.c.state.in_(allowed)
+            if conn.execute(sa.update(trials).where(guarded).values(**columns)).rowcount != 1:
+                row = conn.execute(
+                    sa.select(trials.c.state, trials.c.number).where(trials.c.trial_id == trial_id)
+                ).first()
+                if row is None:
+                    raise KeyError(f"No trial with id {trial_id}.")
+                state = TrialState(row.state)
+                if state.is_finished():
+                    raise UpdateFinishedTrialError(
+                        f"Trial {row.number} is already finished ({state.name}) and cannot be changed."
+                    )
+                return False  # a claim of a trial that is not WAITING
+            encoded.write_children(conn, trial_id)
             return True
 
         return self._tx.write(write)
@@ -453,18 +458,8 @@ class _EncodedUpdate:
             if attrs:
                 conn.execute(sa.insert(trial_attrs), rows.attr_rows({"trial_id": trial_id}, attrs, is_system))
 
-    def write(self, conn: sa.Connection, trial_id: int, number: int, now: datetime.datetime) -> None:
-        """Apply the update to an unfinished trial whose row this transaction has locked."""
-        if self.params:
-            self._write_params(conn, trial_id, number)
-        if self.intermediate:
-            iv = trial_intermediate_values
-            conn.execute(
-                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
-            )
-            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
-        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
-            _replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
+    def trial_columns(self, now: datetime.datetime) -> dict[str, Any]:
+        """The update's values for the trial row itself: values, state and its timestamps."""
         columns: dict[str, Any] = {}
         if self.values_json is not None:
             columns["values_json"] = self.values_json
@@ -475,10 +470,22 @@ class _EncodedUpdate:
                 columns["datetime_start"] = now
             if state.is_finished():
                 columns["datetime_complete"] = now
-        if columns:
-            conn.execute(sa.update(trials).where(trials.c.trial_id == trial_id).values(**columns))
+        return columns
 
-    def _write_params(self, conn: sa.Connection, trial_id: int, number: int) -> None:
+    def write_children(self, conn: sa.Connection, trial_id: int) -> None:
+        """Write params, intermediate values and attributes of an unfinished trial locked by ``conn``."""
+        if self.params:
+            self._write_params(conn, trial_id)
+        if self.intermediate:
+            iv = trial_intermediate_values
+            conn.execute(
+                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
+            )
+            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
+        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
+            _replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
+
+    def _write_params(self, conn: sa.Connection, trial_id: int) -> None:
         p = trial_params
         existing = dict(
             conn.execute(
@@ -490,6 +497,9 @@ class _EncodedUpdate:
         for name, text in existing.items():
             stored, new = rows.parse_distribution(text), self.params[name][3]
             if stored != new:
+                number = conn.execute(
+                    sa.select(trials.c.number).where(trials.c.trial_id == trial_id)
+                ).scalar()
                 raise ValueError(
                     f"Parameter {name!r} is already set in trial {number} with {stored!r}; "
                     f"cannot set it with {new!r}."

@@ -41,22 +41,28 @@ def test_a_trial_tagged_out_of_order_by_a_slow_worker_still_counts() -> None:
     assert current_generation(trials, 3) == 3
 
 
-def test_stored_parents_are_read_back_by_a_new_sampler() -> None:
-    def objective(trial: hpint.Trial) -> tuple[float, float]:
-        x = trial.suggest_float("x", 0, 1)
-        return x, 1 - x
+def _objective(trial: hpint.Trial) -> tuple[float, float]:
+    x = trial.suggest_float("x", 0, 1)
+    return x, 1 - x
 
+
+def _inherit_only_sampler() -> NSGAIISampler:
+    return NSGAIISampler(population_size=4, seed=0, mutation_prob=0.0, crossover_prob=0.0)
+
+
+def test_stored_parents_are_read_back_and_the_smallest_writer_wins() -> None:
     hpint.logging.set_verbosity(hpint.logging.WARNING)
-    study = hpint.create_study(
-        directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=4, seed=0)
-    )
-    study.optimize(objective, n_trials=5)  # generation 1 has started: its parents are stored
-    stored = study.system_attrs["nsga2:parents:1"]
-    assert len(stored) == 4
-    # Overwrite them as another worker might have decided; a fresh sampler must follow the storage.
-    study.set_system_attr("nsga2:parents:1", [0, 1])
-    study.sampler = NSGAIISampler(population_size=4, seed=0, mutation_prob=0.0, crossover_prob=0.0)
-    study.optimize(objective, n_trials=2)
+    study = hpint.create_study(directions=["minimize", "minimize"], sampler=_inherit_only_sampler())
+    study.optimize(_objective, n_trials=5)  # trial 4 starts generation 1: it computes and stores its parents
+    assert len(study.system_attrs["nsga2:parents:1:4"]) == 4
+    assert study.trials[4].system_attrs["nsga2:parents"] == 4
+    # A worker that started trial 3 stored another list at the same instant: the smaller number wins, for
+    # the sampler that wrote list 4 (it re-reads the storage at its next trial) and for a fresh sampler.
+    study.set_system_attr("nsga2:parents:1:3", [0, 1])
+    study.optimize(_objective, n_trials=1)
+    study.sampler = _inherit_only_sampler()
+    study.optimize(_objective, n_trials=1)
+    first_two = (study.trials[0].params["x"], study.trials[1].params["x"])
     for t in study.trials[5:]:
-        assert t.system_attrs[GENERATION_KEY] == 1
-        assert t.params["x"] in (study.trials[0].params["x"], study.trials[1].params["x"])
+        assert t.system_attrs[GENERATION_KEY] == 1 and t.system_attrs["nsga2:parents"] == 3
+        assert t.params["x"] in first_two

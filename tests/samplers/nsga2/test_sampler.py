@@ -28,7 +28,10 @@ def _objective(trial: hpint.Trial) -> tuple[float, float]:
 
 
 def _parents(study: hpint.Study, generation: int) -> list[int]:
-    return study.system_attrs[f"nsga2:parents:{generation}"]
+    """The parent list of ``generation`` that won: the one stored by the smallest trial number."""
+    prefix = f"nsga2:parents:{generation}:"
+    lists = {int(k[len(prefix) :]): v for k, v in study.system_attrs.items() if k.startswith(prefix)}
+    return lists[min(lists)]
 
 
 def _generation(trial: hpint.FrozenTrial) -> int:
