@@ -100,6 +100,7 @@ def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: 
     learning curves of its trials."""
     counter = [0]
     study = lib.create_study(
+        study_name=f"digits-{pruner}-seed{seed}",  # Hyperband's brackets hash the name: fixed, reproducible
         direction="maximize",
         sampler=lib.samplers.TPESampler(seed=seed),
         pruner=getattr(lib.pruners, PRUNERS[pruner])(),

@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
         args.problems = [p for p in args.problems if p != "digits"]
         args.overhead_trials, args.long_trials = min(args.overhead_trials, 300), min(args.long_trials, 1000)
     samplers = args.samplers or [s for s in available if s != "optuna-random"]
-    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    hpint.logging.set_verbosity(hpint.logging.ERROR)  # no per-trial GP notices
     warnings.filterwarnings("ignore")
     print(f"python {' '.join(sys.argv)}")
     if not args.no_quality:

@@ -16,9 +16,6 @@ from hpint import (  # noqa: I001 - trial before storages and study
     distributions,
     exceptions,
     logging,
-    multi_objective,
-    pruners,
-    samplers,
     storages,
     study,
     trial,
@@ -70,10 +67,18 @@ __all__ = [
 ]
 
 
+# Loaded on first use: the samplers and pruners are many modules (and ``import hpint`` should be quick);
+# the integration modules import trainer frameworks.
+_LAZY_SUBMODULES = ("integration", "integrations", "multi_objective", "pruners", "samplers")
+
+
 def __getattr__(name: str) -> Any:
-    # Integration modules import trainer frameworks; load them only on first use.
-    if name in ("integration", "integrations"):
+    if name in _LAZY_SUBMODULES:
         import importlib
 
         return importlib.import_module(f"hpint.{name}")
     raise AttributeError(f"module 'hpint' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime
 import threading
-import uuid
 from collections.abc import Container, Sequence
 from typing import Any
 
@@ -49,7 +48,7 @@ class InMemoryStorage(BaseStorage):
     # ---- studies ----
     def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
         with self._lock:
-            name = study_name or DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+            name = study_name or _default_study_name()
             if name in self._name_to_id:
                 raise DuplicatedStudyError(
                     f"A study named {name!r} already exists; pass load_if_exists=True to resume it."
@@ -192,3 +191,9 @@ class InMemoryStorage(BaseStorage):
             if not 0 <= trial_number < len(trials):
                 raise KeyError(f"No trial with number {trial_number} in study {study_id}.")
             return trials[trial_number]._trial_id
+
+
+def _default_study_name() -> str:
+    import uuid  # not at module level: it is slow to import and rarely needed
+
+    return DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())

@@ -155,7 +155,7 @@ def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, st
     seq = list(values) if isinstance(values, (list, tuple)) else [values]
     out = []
     for v in seq:
-        if isinstance(v, (str, bytes, bool)) or (
+        if isinstance(v, (str, bytes)) or (  # a bool counts as 0 or 1, as in Optuna
             not isinstance(v, numbers.Real) and not hasattr(v, "__float__")
         ):
             return (

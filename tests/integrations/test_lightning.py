@@ -83,22 +83,34 @@ def storage(request, tmp_path):
 
 # ---- reporting, pruning, completing ----
 def test_unpruned_trial_completes_with_one_value_per_epoch(storage):
+    pl = importlib.import_module("lightning.pytorch")
     study = threshold_study(storage)
-    seen = {}
+    logged = []  # (sanity check?, val_loss) after each validation run, as Lightning computed them
+
+    class Recorder(pl.Callback):
+        def on_validation_end(self, trainer, pl_module):
+            logged.append((trainer.sanity_checking, trainer.callback_metrics["val_loss"].item()))
 
     def objective(trial):
-        trainer, _ = fit(trial, GOOD_LR, max_epochs=3, num_sanity_val_steps=2)
-        seen["final"] = trainer.callback_metrics["val_loss"].item()
-        seen["epochs"] = trainer.current_epoch
-        return seen["final"]
+        callback = PruningCallback(trial, monitor="val_loss")
+        trainer = pl.Trainer(
+            max_epochs=3, callbacks=[callback, Recorder()], **digits.trainer_kwargs(num_sanity_val_steps=2)
+        )
+        trainer.fit(digits.DigitsLightning(GOOD_LR), *digits.loaders())
+        assert trainer.current_epoch == 3
+        return trainer.callback_metrics["val_loss"].item()
 
     study.optimize(objective, n_trials=1)
     trial = study.trials[0]
     assert trial.state == TrialState.COMPLETE
-    assert sorted(trial.intermediate_values) == [0, 1, 2]  # the sanity check reported nothing
-    assert trial.intermediate_values[2] == pytest.approx(seen["final"])
-    assert trial.intermediate_values[0] > trial.intermediate_values[2]  # a real learning curve
-    assert seen["epochs"] == 3
+    assert [sanity for sanity, _ in logged] == [True, False, False, False]
+    per_epoch = [value for sanity, value in logged if not sanity]
+    assert [trial.intermediate_values[e] for e in sorted(trial.intermediate_values)] == pytest.approx(
+        per_epoch
+    )
+    assert sorted(trial.intermediate_values) == [0, 1, 2]  # step = epoch; the sanity check reported nothing
+    assert per_epoch[0] < logged[0][1]  # (the sanity check's value, before training, would differ)
+    assert trial.value == pytest.approx(per_epoch[-1])
     assert "integration:pruned_step" not in trial.system_attrs
 
 
@@ -153,6 +165,13 @@ def test_objective_that_raises_trial_pruned_itself(how):
     trial = study.trials[0]
     assert trial.state == TrialState.PRUNED
     assert sorted(trial.intermediate_values) == [0]
+
+
+def test_fixed_trial_trains_to_the_end():
+    """Re-running the best parameters with a FixedTrial: nothing is stored and nothing is pruned."""
+    trial = hpint.trial.FixedTrial({"lr": BAD_LR})
+    trainer, callback = fit(trial, trial.suggest_float("lr", 1e-6, 1e-1, log=True), max_epochs=2)
+    assert trainer.current_epoch == 2 and not trainer.should_stop and not callback.pruned
 
 
 def test_validate_and_sanity_check_report_nothing():

@@ -12,7 +12,7 @@ from hpint.distributions import FloatDistribution
 from hpint.samplers import TPESampler
 from hpint.samplers._tpe import _propose
 from hpint.samplers._tpe._history import TrialHistory
-from hpint.samplers._tpe._normal import log_mass
+from hpint.samplers._tpe._normal import log_mass, log_mass_wide
 from hpint.samplers._tpe._parzen import (
     NumericalDim,
     ParzenEstimator,
@@ -87,6 +87,13 @@ def test_skipping_negligible_truncation_changes_no_bit() -> None:
     full = log_mass(-mu / sigma, (1.0 - mu) / sigma) + np.log(sigma)
     fast = _truncation_log_z(mu, sigma) + np.log(sigma)
     np.testing.assert_array_equal(fast, full)
+
+
+def test_log_mass_wide_equals_log_mass_on_wide_intervals() -> None:
+    rng = np.random.RandomState(4)
+    a = rng.uniform(-40.0, 5.0, size=2000)
+    b = a + rng.uniform(0.01, 50.0, size=2000)
+    np.testing.assert_array_equal(log_mass_wide(a, b), log_mass(a, b))
 
 
 def test_log_pdf_matches_a_direct_mixture_of_truncated_normals() -> None:

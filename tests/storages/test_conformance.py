@@ -170,6 +170,21 @@ def test_waiting_trials_and_claims(storage):
     assert storage.get_trial(ids[1]).params == {"x": 1.0}
 
 
+def test_start_trial_claims_oldest_waiting_then_creates(storage):
+    sid = _study(storage)
+    waiting = [storage.create_new_trial(sid, create_trial(state=TrialState.WAITING)) for _ in range(3)]
+    # Another worker claims the oldest and even finishes it: start_trial skips it.
+    storage.update_trial(waiting[0]._trial_id, TrialUpdate(state=TrialState.RUNNING))
+    storage.update_trial(waiting[0]._trial_id, TrialUpdate(state=TrialState.COMPLETE, values=[1.0]))
+    started = [storage.start_trial(sid) for _ in range(3)]
+    assert [t.number for t in started] == [1, 2, 3]
+    assert all(t.state == TrialState.RUNNING and t.datetime_start is not None for t in started)
+    assert storage.get_waiting_trial_ids(sid) == []
+    assert [t.state for t in storage.get_all_trials(sid)] == [TrialState.COMPLETE] + [TrialState.RUNNING] * 3
+    with pytest.raises(KeyError):
+        storage.start_trial(sid + 1000)
+
+
 # ---- updating trials ----
 def test_update_trial_writes_every_field(storage):
     sid = _study(storage)

@@ -85,6 +85,23 @@ def test_copy_study_keeps_finished_trials_and_attrs(storage_url):
     assert all(t.state == TrialState.COMPLETE for t in copied.trials)
 
 
+def test_copy_study_from_memory_into_sqlite_and_back(tmp_path):
+    pytest.importorskip("sqlalchemy")
+    memory = hpint.storages.InMemoryStorage()
+    source = hpint.create_study(storage=memory, study_name="m", directions=["minimize", "maximize"])
+    source.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_int("n", 0, 3)), n_trials=4)
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    hpint.copy_study(from_study_name="m", from_storage=memory, to_storage=url, to_study_name="disk")
+    on_disk = hpint.load_study(study_name="disk", storage=url)
+    assert on_disk.directions == source.directions
+    assert [(t.params, t.values) for t in on_disk.trials] == [(t.params, t.values) for t in source.trials]
+    back = hpint.storages.InMemoryStorage()
+    hpint.copy_study(from_study_name="disk", from_storage=url, to_storage=back)
+    assert [t.values for t in hpint.load_study(study_name="disk", storage=back).trials] == [
+        t.values for t in source.trials
+    ]
+
+
 def test_multi_objective_compat_entry_point():
     with pytest.warns(FutureWarning, match="use hpint.create_study"):
         study = hpint.multi_objective.create_study(["minimize", "minimize"])

@@ -46,6 +46,11 @@ def propose(
     space = EncodedSpace(search_space)
     x = space.encode([t.params for t in trials])
     y = standardize(warp(sign * np.array([t.values[0] for t in trials], dtype=float)))
+    # A pessimistic prior mean: far from every trial the model predicts the worst value seen, not the
+    # average. With few trials in several dimensions, an average prior makes the corners of the space
+    # (far from data, high variance) win the acquisition again and again; measured on Styblinski-Tang-8
+    # and Hartmann-6 (4 seeds, 50 trials) this shift lowered the regret on both.
+    y = y - float(y.max())
     with single_blas_thread():
         model = fit(x, y, deterministic)
         incumbents = x[np.argsort(y, kind="stable")[:N_INCUMBENTS]]

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from hpint.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
-from hpint.samplers._tpe._normal import log_mass
+from hpint.samplers._tpe._normal import log_mass, log_mass_wide
 from hpint.samplers._tpe._parzen_parameters import ParzenParameters
 
 _EPS = 1e-12
@@ -167,9 +167,11 @@ def _neighbor_bandwidths(
             if candidate is None or not is_stable_order(mus[:, i], candidate):
                 candidate = np.argsort(mus[:, i], kind="stable")
             order[:, i] = candidate
-    edge = np.zeros((1, c))
-    padded = np.vstack([edge, np.take_along_axis(mus, order, axis=0), edge + 1.0])
-    gaps = np.diff(padded, axis=0)
+    sorted_mus = np.take_along_axis(mus, order, axis=0)
+    gaps = np.empty((n + 1, c))  # to the lower bound, between neighbours, to the upper bound
+    gaps[0] = sorted_mus[0]
+    np.subtract(sorted_mus[1:], sorted_mus[:-1], out=gaps[1:n])
+    gaps[n] = 1.0 - sorted_mus[-1]
     sorted_sigmas = np.maximum(gaps[:-1], gaps[1:])
     if not consider_endpoints and n >= 2:
         sorted_sigmas[0] = gaps[1]
@@ -241,15 +243,18 @@ class ParzenEstimator:
             else:
                 i = numerical.index(j)
                 self._kernels.append((mus[:, i], sigmas[:, i]))
-        self._prepare_log_pdf()
+        continuous = [i for i, j in enumerate(numerical) if dims[j].step is None]  # type: ignore[union-attr]
+        self._prepare_log_pdf(mus[:, continuous], sigmas[:, continuous])
 
     @property
     def n_kernels(self) -> int:
         return len(self._log_weights)
 
-    def _prepare_log_pdf(self) -> None:
-        """Precompute per-kernel constants so ``log_pdf`` is a few matrix products."""
-        n_kernels = self.n_kernels
+    def _prepare_log_pdf(self, mus: np.ndarray, sigmas: np.ndarray) -> None:
+        """Precompute per-kernel constants so ``log_pdf`` is a few matrix products.
+
+        ``mus`` and ``sigmas`` are the kernels of the continuous columns, ``(n_kernels, n_continuous)``.
+        """
         self._log_norm = self._log_weights.copy()  # per kernel: weight, normalisers of continuous dims
         self._discrete_log_z: dict[int, np.ndarray] = {}
         self._categorical_log_probs = {
@@ -257,10 +262,6 @@ class ParzenEstimator:
         }
         cont = [j for j, d in enumerate(self._dims) if isinstance(d, NumericalDim) and d.step is None]
         self._continuous = cont
-        mus = np.empty((n_kernels, len(cont)))
-        sigmas = np.empty((n_kernels, len(cont)))
-        for i, j in enumerate(cont):
-            mus[:, i], sigmas[:, i] = self._kernels[j]  # type: ignore[misc]
         log_z = _truncation_log_z(mus, sigmas)  # all continuous columns in one call
         log_sigmas = np.log(sigmas)
         for i in range(len(cont)):
@@ -275,8 +276,11 @@ class ParzenEstimator:
             # log N-part of kernel k at u = [u^2, u, 1] @ coef[:, k], expanding -0.5 ((u - mu) / sigma)^2:
             # one matrix product, instead of several passes over an (n, n_kernels) array.
             inv_var = 1.0 / np.square(sigmas)
-            constant = self._log_norm - 0.5 * np.sum(np.square(mus) * inv_var, axis=1)
-            self._coef = np.ascontiguousarray(np.vstack([-0.5 * inv_var.T, (mus * inv_var).T, constant]))
+            c = len(cont)
+            self._coef = np.empty((2 * c + 1, len(mus)))
+            self._coef[:c] = -0.5 * inv_var.T
+            self._coef[c : 2 * c] = (mus * inv_var).T
+            self._coef[2 * c] = self._log_norm - 0.5 * np.sum(np.square(mus) * inv_var, axis=1)
 
     def log_pdf(self, x: np.ndarray) -> np.ndarray:
         """Log density of each row of ``x`` (cell probability for grid-valued parameters)."""
@@ -335,9 +339,10 @@ def _truncation_log_z(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     ``|log(sigma)| > 2.8``), which it is added to, so returning exactly 0 changes no result, and on long
     histories (most kernels narrow and interior) it skips most of the work.
     """
-    log_z = np.zeros_like(mu)
-    near = np.minimum(mu, 1.0 - mu) < _FAR_SIGMAS * sigma
-    log_z[near] = log_mass(-mu[near] / sigma[near], (1.0 - mu[near]) / sigma[near])
+    log_z = np.zeros(mu.shape)
+    near = np.flatnonzero(np.minimum(mu, 1.0 - mu) < _FAR_SIGMAS * sigma)
+    m, s = mu.ravel()[near], sigma.ravel()[near]
+    log_z.ravel()[near] = log_mass_wide(-m / s, (1.0 - m) / s)  # width 1 / sigma >= 1
     return log_z
 
 

@@ -205,9 +205,12 @@ class RDBStorage(BaseStorage):
 
         def write(conn: sa.Connection) -> bool:
             # One statement checks the state, locks the row and writes the trial's own columns.
-            columns = encoded.trial_columns(now) or {"state": trials.c.state}
-            guarded = (trials.c.trial_id == trial_id) & trials.c.state.in_(allowed)
-            if conn.execute(sa.update(trials).where(guarded).values(**columns)).rowcount != 1:
+            columns = encoded.trial_columns(now)
+            key = {"tid": trial_id, "allowed": allowed}
+            hit = (
+                conn.execute(_GUARDED_UPDATE, {**key, **columns}) if columns else conn.execute(_LOCK_ROW, key)
+            )
+            if hit.rowcount != 1:
                 row = conn.execute(
                     sa.select(trials.c.state, trials.c.number).where(trials.c.trial_id == trial_id)
                 ).first()
@@ -347,6 +350,19 @@ _BUMP_COUNTER = (
     .where(studies.c.study_id == sa.bindparam("sid"))
     .values(next_trial_number=studies.c.next_trial_number + 1)
 )
+_BUMP_COUNTER_RETURNING = _BUMP_COUNTER.returning(studies.c.next_trial_number)
+_INSERT_TRIAL = sa.insert(trials)
+_INSERT_PARAMS = sa.insert(trial_params)
+# Statements built once: SQLAlchemy then also reuses their cache keys (a measurable share of a trial).
+_TRIAL_IS = (trials.c.trial_id == sa.bindparam("tid")) & trials.c.state.in_(
+    sa.bindparam("allowed", expanding=True)
+)
+_GUARDED_UPDATE = sa.update(trials).where(_TRIAL_IS)  # SET columns come from the parameters
+_LOCK_ROW = sa.update(trials).where(_TRIAL_IS).values(state=trials.c.state)
+_STORED_PARAMS = sa.select(trial_params.c.name, trial_params.c.distribution_json).where(
+    (trial_params.c.trial_id == sa.bindparam("tid"))
+    & trial_params.c.name.in_(sa.bindparam("names", expanding=True))
+)
 _READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id == sa.bindparam("sid"))
 
 
@@ -356,7 +372,7 @@ def _insert_trial(
     """Insert ``trial`` with the study's next number (taken under the study row's lock) and its children."""
     key = {"sid": study_id}
     if conn.dialect.update_returning:  # SQLite >= 3.35, PostgreSQL: bump and read in one statement
-        bumped = conn.execute(_BUMP_COUNTER.returning(studies.c.next_trial_number), key).scalar()
+        bumped = conn.execute(_BUMP_COUNTER_RETURNING, key).scalar()
         if bumped is None:
             raise study_not_found(study_id)
         number = int(bumped) - 1
@@ -365,14 +381,15 @@ def _insert_trial(
             raise study_not_found(study_id)
         number = int(conn.execute(_READ_COUNTER, key).scalar_one()) - 1
     result = conn.execute(
-        sa.insert(trials).values(
-            study_id=study_id,
-            number=number,
-            state=int(trial.state),
-            values_json=None if trial.values is None else json.dumps(trial.values),
-            datetime_start=trial.datetime_start,
-            datetime_complete=trial.datetime_complete,
-        )
+        _INSERT_TRIAL,
+        {
+            "study_id": study_id,
+            "number": number,
+            "state": int(trial.state),
+            "values_json": None if trial.values is None else json.dumps(trial.values),
+            "datetime_start": trial.datetime_start,
+            "datetime_complete": trial.datetime_complete,
+        },
     )
     trial_id = int(result.inserted_primary_key[0])
     children.insert_children(conn, trial_id)
@@ -487,13 +504,7 @@ class _EncodedUpdate:
 
     def _write_params(self, conn: sa.Connection, trial_id: int) -> None:
         p = trial_params
-        existing = dict(
-            conn.execute(
-                sa.select(p.c.name, p.c.distribution_json).where(
-                    (p.c.trial_id == trial_id) & p.c.name.in_(list(self.params))
-                )
-            ).all()
-        )
+        existing = dict(conn.execute(_STORED_PARAMS, {"tid": trial_id, "names": list(self.params)}).all())
         for name, text in existing.items():
             stored, new = rows.parse_distribution(text), self.params[name][3]
             if stored != new:
@@ -513,7 +524,7 @@ class _EncodedUpdate:
                 .values(value=value, value_kind=kind)
             )
         if new_params:
-            conn.execute(sa.insert(p), self._param_rows(trial_id, new_params))
+            conn.execute(_INSERT_PARAMS, self._param_rows(trial_id, new_params))
 
     @staticmethod
     def _param_rows(trial_id: int, params: dict[str, tuple]) -> list[dict[str, Any]]:
