@@ -10,6 +10,8 @@ integrations = ["hpint.integrations"] + [
     f"hpint.integrations.{name}" for name in find_packages(where="integrations")
 ]
 package_dir = {"hpint": "hpint", "hpint.integrations": "integrations"}
-package_dir.update({name: name.replace("hpint.integrations", "integrations").replace(".", "/") for name in integrations})
+package_dir.update(
+    {name: name.replace("hpint.integrations", "integrations").replace(".", "/") for name in integrations}
+)
 
 setup(packages=engine + integrations, package_dir=package_dir)

@@ -9,7 +9,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
 from hpint import logging as _logging
@@ -102,15 +102,13 @@ def optimize(
 
 def _run_threads(study: Study, loop: Callable[[], None], n_jobs: int) -> None:
     with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        futures = [pool.submit(loop) for _ in range(n_jobs)]
+        pending = {pool.submit(loop) for _ in range(n_jobs)}
         try:
-            for f in futures:
-                while True:
-                    try:
-                        f.result(timeout=0.2)  # wake up regularly so Ctrl-C reaches this thread
-                        break
-                    except TimeoutError:
-                        continue
+            while pending:
+                # Wake up regularly so Ctrl-C reaches this thread; see a worker's error as soon as it happens.
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                for f in done:
+                    f.result()
         except BaseException:
             study.stop()  # let the other workers finish their current trial, then stop
             raise

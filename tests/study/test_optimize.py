@@ -1,5 +1,7 @@
 import io
+import os
 import re
+import signal
 import threading
 import time
 
@@ -125,23 +127,55 @@ def test_keyboard_interrupt_marks_trial_failed_and_propagates(study):
     assert "KeyboardInterrupt" in study.trials[1].system_attrs["fail_reason"]
 
 
-def test_keyboard_interrupt_with_threads_fails_running_trials_and_stops(study):
+def test_ctrl_c_marks_the_running_trial_failed_and_stops(study):
+    """A real SIGINT (what Ctrl-C sends) arriving while the objective runs."""
+    study.optimize(objective, n_trials=2)
+    before = study.trials
+
     def interrupted(trial):
         trial.suggest_float("x", -1, 1)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # interrupted long before this ends
+        return 1.0
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(interrupted, n_trials=5)
+    assert time.monotonic() - start < 4
+    trials = study.trials
+    assert trials[:2] == before and len(trials) == 3
+    assert trials[2].state == TrialState.FAIL
+    assert trials[2].system_attrs["fail_reason"] == "KeyboardInterrupt: interrupted"
+
+
+def test_ctrl_c_with_threads_lets_running_trials_end_and_stops(study):
+    def objective_interrupting_main(trial):
+        trial.suggest_float("x", -1, 1)
         if trial.number == 3:
-            raise KeyboardInterrupt
-        time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C: handled by the main thread, waiting for workers
+        time.sleep(0.05)
         return 1.0
 
     with pytest.raises(KeyboardInterrupt):
-        study.optimize(interrupted, n_trials=50, n_jobs=2)
+        study.optimize(objective_interrupting_main, n_trials=200, n_jobs=2)
     trials = study.trials
-    assert trials[3].state == TrialState.FAIL
-    assert "KeyboardInterrupt" in trials[3].system_attrs["fail_reason"]
-    assert len(trials) < 50  # the other thread finished its trial and stopped
-    assert all(t.state in (TrialState.COMPLETE, TrialState.FAIL) for t in trials)  # nothing left RUNNING
-    study.optimize(objective, n_trials=1)  # the study is usable afterwards
-    assert study.trials[-1].state == TrialState.COMPLETE
+    assert 4 <= len(trials) < 20  # the workers stopped after their current trial
+    assert all(t.state == TrialState.COMPLETE for t in trials)  # nothing left RUNNING
+
+
+def test_error_in_one_thread_stops_the_others(study):
+    def failing(trial):
+        trial.suggest_float("x", -1, 1)
+        if trial.number == 3:
+            raise RuntimeError("boom")
+        time.sleep(0.02)
+        return 1.0
+
+    with pytest.raises(RuntimeError, match="boom"):
+        study.optimize(failing, n_trials=200, n_jobs=2)
+    trials = study.trials
+    assert trials[3].state == TrialState.FAIL and len(trials) < 20
+    assert all(t.state in (TrialState.COMPLETE, TrialState.FAIL) for t in trials)
 
 
 def test_trial_pruned_and_end_as_pruned(study):

@@ -37,7 +37,8 @@ class TrialHistory:
         self.version = 0
         self.running: list[FrozenTrial] = []
         self.intersection: dict[str, BaseDistribution] | None = None
-        self.groups = SearchSpaceGroup()
+        self._groups = SearchSpaceGroup()
+        self._ungrouped: list[dict[str, BaseDistribution]] = []  # folded into _groups when asked for
         self.memo: dict[str, object] = {}  # derived results that callers cache per version
         self._capacity = 0
         self._numbers = np.zeros(0, dtype=np.int64)
@@ -71,6 +72,15 @@ class TrialHistory:
     @property
     def pruned_loss(self) -> np.ndarray:
         return self._pruned_loss[: self.n]
+
+    @property
+    def groups(self) -> SearchSpaceGroup:
+        """The sub-spaces of the rows' parameters (see :class:`SearchSpaceGroup`), brought up to date lazily:
+        only ``group=True`` needs them, and refining them costs a comparison of every distribution."""
+        for dists in self._ungrouped:
+            self._groups.add_distributions(dists)
+        self._ungrouped.clear()
+        return self._groups
 
     def column(self, name: str) -> np.ndarray | None:
         """Internal values of parameter ``name`` per row (NaN where a trial lacks it), or None if unseen."""
@@ -161,7 +171,7 @@ class TrialHistory:
             self.intersection = dict(dists)
         else:
             self.intersection = {k: v for k, v in self.intersection.items() if dists.get(k) == v}
-        self.groups.add_distributions(dists)
+        self._ungrouped.append(dists)
         self.n += 1
         self.version += 1
 

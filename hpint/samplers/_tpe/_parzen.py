@@ -157,27 +157,24 @@ def _neighbor_bandwidths(
 ) -> np.ndarray:
     """Each kernel as wide as the larger gap to its sorted neighbours (the bounds count as neighbours)."""
     n, c = mus.shape
-    if n == 0:
-        return np.zeros((0, c))
-    if orders is None:
-        order = np.argsort(mus, axis=0, kind="stable")
-    else:
-        order = np.empty((n, c), dtype=np.int64)
-        for i, candidate in enumerate(orders):
-            if candidate is None or not is_stable_order(mus[:, i], candidate):
-                candidate = np.argsort(mus[:, i], kind="stable")
-            order[:, i] = candidate
-    sorted_mus = np.take_along_axis(mus, order, axis=0)
-    gaps = np.empty((n + 1, c))  # to the lower bound, between neighbours, to the upper bound
-    gaps[0] = sorted_mus[0]
-    np.subtract(sorted_mus[1:], sorted_mus[:-1], out=gaps[1:n])
-    gaps[n] = 1.0 - sorted_mus[-1]
-    sorted_sigmas = np.maximum(gaps[:-1], gaps[1:])
-    if not consider_endpoints and n >= 2:
-        sorted_sigmas[0] = gaps[1]
-        sorted_sigmas[-1] = gaps[-2]
     sigmas = np.empty((n, c))
-    np.put_along_axis(sigmas, order, sorted_sigmas, axis=0)
+    if n == 0:
+        return sigmas
+    gaps = np.empty(n + 1)  # to the lower bound, between sorted neighbours, to the upper bound
+    for i in range(c):  # column by column: 1-D indexing is cheaper than take/put_along_axis
+        column = mus[:, i]
+        order = None if orders is None else orders[i]
+        if order is None or not is_stable_order(column, order):
+            order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        gaps[0] = ordered[0]
+        np.subtract(ordered[1:], ordered[:-1], out=gaps[1:n])
+        gaps[n] = 1.0 - ordered[-1]
+        widths = np.maximum(gaps[:-1], gaps[1:])
+        if not consider_endpoints and n >= 2:
+            widths[0] = gaps[1]
+            widths[-1] = gaps[-2]
+        sigmas[order, i] = widths
     return sigmas
 
 

@@ -40,10 +40,20 @@ class Settings:
     multi_objective: bool
 
 
-def make_rng(base_seed: int, trial_number: int, key: str) -> np.random.RandomState:
-    """A generator fixed by the seed, the trial number and what is drawn (``key``), not by call order."""
+def make_rng(
+    base_seed: int, trial_number: int, key: str, reuse: np.random.RandomState | None = None
+) -> np.random.RandomState:
+    """A generator fixed by the seed, the trial number and what is drawn (``key``), not by call order.
+
+    ``reuse``, if given, is re-seeded and returned: the same state as a new generator, at a tenth of the
+    cost (building a ``RandomState`` takes about 0.1 ms, a hot-path cost paid on every trial).
+    """
     words = [base_seed & 0xFFFFFFFF, (base_seed >> 32) & 0xFFFFFFFF, trial_number & 0xFFFFFFFF]
-    return np.random.RandomState(words + [zlib.crc32(key.encode())])
+    words.append(zlib.crc32(key.encode()))
+    if reuse is None:
+        return np.random.RandomState(words)
+    reuse.seed(words)
+    return reuse
 
 
 def propose(

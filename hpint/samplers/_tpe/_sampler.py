@@ -99,6 +99,7 @@ class TPESampler(BaseSampler):
         self._history: TrialHistory | None = None
         self._history_key: tuple[int, int] | None = None
         self._refreshed_for: int | None = None
+        self._rng: np.random.RandomState | None = None
         self._lock = threading.RLock()
 
     @staticmethod
@@ -198,13 +199,21 @@ class TPESampler(BaseSampler):
             constant_liar=self._constant_liar,
             multi_objective=study._is_multi_objective(),
         )
-        rng = make_rng(self._base_seed, trial.number, "|".join(sorted(space)))
+        rng = make_rng(self._base_seed, trial.number, "|".join(sorted(space)), self._reusable_rng())
         return propose(history, space, trial, rng, settings)
 
     def _uniform(self, trial: FrozenTrial, name: str, dist: BaseDistribution) -> Any:
         from hpint.samplers._tpe._propose import make_rng
 
-        return sample_uniform(make_rng(self._base_seed, trial.number, name), dist)
+        return sample_uniform(make_rng(self._base_seed, trial.number, name, self._reusable_rng()), dist)
+
+    def _reusable_rng(self) -> np.random.RandomState:
+        """One generator re-seeded per draw (callers hold ``self._lock``), see ``make_rng``."""
+        if self._rng is None:
+            import numpy as np
+
+            self._rng = np.random.RandomState()
+        return self._rng
 
     def __repr__(self) -> str:
         return f"TPESampler(seed={self._seed!r}, multivariate={self._multivariate!r}, group={self._group!r})"

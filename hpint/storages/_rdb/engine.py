@@ -22,9 +22,9 @@ _RETRIES = 6
 def create_engine(url: str, engine_kwargs: dict[str, Any] | None) -> sa.Engine:
     """An engine for ``url`` (normalized); ``engine_kwargs`` go to :func:`sqlalchemy.create_engine`.
 
-    SQLite gets WAL journaling (readers do not block the writer), a 60 s busy timeout (several processes
-    share one file) and write transactions started with ``BEGIN IMMEDIATE`` (so two writers never both
-    read and then fail to upgrade their lock).
+    SQLite gets WAL journaling (readers do not block the writer) with every commit synced to disk, a 60 s
+    busy timeout (several processes share one file) and write transactions started with ``BEGIN
+    IMMEDIATE`` (so two writers never both read and then fail to upgrade their lock).
     """
     kwargs = dict(engine_kwargs or {})
     backend = backend_name(url)
@@ -52,9 +52,9 @@ def _set_up_sqlite(engine: sa.Engine, wal: bool) -> None:
         cursor = dbapi_connection.cursor()
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode, NORMAL syncs at checkpoints: a commit survives a crash of the process (the
-            # data is in the WAL file), only an OS crash or power loss may lose the latest commits.
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: each commit is synced to disk, so a finished trial survives even a power loss once
+            # `tell` returns. (NORMAL measured ~0.4 ms less per commit here, but may lose the latest ones.)
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

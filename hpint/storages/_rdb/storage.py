@@ -19,12 +19,11 @@ import sqlalchemy as sa
 from hpint._direction import StudyDirection
 from hpint.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, study_not_found
-from hpint.storages._rdb import rows, schema
+from hpint.storages._rdb import rows, schema, writes
 from hpint.storages._rdb.engine import Transactions, create_engine
 from hpint.storages._rdb.models import (
     NAME_LENGTH,
     dump_json,
-    encode_float,
     studies,
     study_attrs,
     trial_attrs,
@@ -165,30 +164,30 @@ class RDBStorage(BaseStorage):
         def write(conn: sa.Connection) -> None:
             _require_study(conn, study_id)
             for is_system, attrs in encoded:
-                _replace_attrs(conn, study_attrs, {"study_id": study_id}, attrs, is_system)
+                writes.replace_attrs(conn, study_attrs, {"study_id": study_id}, attrs, is_system)
 
         self._tx.write(write)
 
     # ---- trials ----
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> FrozenTrial:
         if template_trial is None:
-            trial = _new_running_trial(rows.now())
+            trial = writes.new_running_trial(rows.now())
         else:
             trial = template_trial.copy()
-        children = _children_of(trial)
-        return self._tx.write(lambda conn: _insert_trial(conn, study_id, trial, children))
+        children = writes.children_of(trial)
+        return self._tx.write(lambda conn: writes.insert_trial(conn, study_id, trial, children))
 
     def start_trial(self, study_id: int) -> FrozenTrial:
         """Claim the oldest WAITING trial or create a RUNNING one, in one transaction."""
         now = rows.now()
 
         def start(conn: sa.Connection) -> FrozenTrial:
-            for trial_id in conn.execute(_WAITING_IDS, {"sid": study_id}).scalars().all():
+            for trial_id in conn.execute(writes.WAITING_IDS, {"sid": study_id}).scalars().all():
                 # Atomic on every backend: of several workers claiming this trial, one updates the row.
-                claimed = conn.execute(_CLAIM, {"tid": trial_id, "now": now})
+                claimed = conn.execute(writes.CLAIM, {"tid": trial_id, "now": now})
                 if claimed.rowcount == 1:
                     return rows.load_trials(conn, trials.c.trial_id == trial_id)[0]
-            return _insert_trial(conn, study_id, _new_running_trial(now), _NO_CHILDREN)
+            return writes.insert_trial(conn, study_id, writes.new_running_trial(now), writes.NO_CHILDREN)
 
         return self._tx.write(start)
 
@@ -197,7 +196,7 @@ class RDBStorage(BaseStorage):
 
     def update_trial_at(self, trial_id: int, update: TrialUpdate, now: datetime.datetime) -> bool:
         """:meth:`update_trial` with the time to record as start/completion (the cache keeps the same)."""
-        encoded = _EncodedUpdate(update)
+        encoded = writes.EncodedUpdate(update)
 
         allowed = [int(TrialState.WAITING)]
         if update.state != TrialState.RUNNING:  # a claim needs a WAITING trial; other writes any unfinished
@@ -208,7 +207,9 @@ class RDBStorage(BaseStorage):
             columns = encoded.trial_columns(now)
             key = {"tid": trial_id, "allowed": allowed}
             hit = (
-                conn.execute(_GUARDED_UPDATE, {**key, **columns}) if columns else conn.execute(_LOCK_ROW, key)
+                conn.execute(writes.GUARDED_UPDATE, {**key, **columns})
+                if columns
+                else conn.execute(writes.LOCK_ROW, key)
             )
             if hit.rowcount != 1:
                 row = conn.execute(
@@ -332,212 +333,3 @@ def _require_study(conn: sa.Connection, study_id: int) -> None:
     found = conn.execute(sa.select(studies.c.study_id).where(studies.c.study_id == study_id)).first()
     if found is None:
         raise study_not_found(study_id)
-
-
-_WAITING_IDS = (
-    sa.select(trials.c.trial_id)
-    .where((trials.c.study_id == sa.bindparam("sid")) & (trials.c.state == int(TrialState.WAITING)))
-    .order_by(trials.c.number)
-    .limit(8)  # more are rarely contended; if all 8 are lost to rivals, a new trial is created
-)
-_CLAIM = (
-    sa.update(trials)
-    .where((trials.c.trial_id == sa.bindparam("tid")) & (trials.c.state == int(TrialState.WAITING)))
-    .values(state=int(TrialState.RUNNING), datetime_start=sa.bindparam("now"))
-)
-_BUMP_COUNTER = (
-    sa.update(studies)
-    .where(studies.c.study_id == sa.bindparam("sid"))
-    .values(next_trial_number=studies.c.next_trial_number + 1)
-)
-_BUMP_COUNTER_RETURNING = _BUMP_COUNTER.returning(studies.c.next_trial_number)
-_INSERT_TRIAL = sa.insert(trials)
-_INSERT_PARAMS = sa.insert(trial_params)
-# Statements built once: SQLAlchemy then also reuses their cache keys (a measurable share of a trial).
-_TRIAL_IS = (trials.c.trial_id == sa.bindparam("tid")) & trials.c.state.in_(
-    sa.bindparam("allowed", expanding=True)
-)
-_GUARDED_UPDATE = sa.update(trials).where(_TRIAL_IS)  # SET columns come from the parameters
-_LOCK_ROW = sa.update(trials).where(_TRIAL_IS).values(state=trials.c.state)
-_STORED_PARAMS = sa.select(trial_params.c.name, trial_params.c.distribution_json).where(
-    (trial_params.c.trial_id == sa.bindparam("tid"))
-    & trial_params.c.name.in_(sa.bindparam("names", expanding=True))
-)
-_READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id == sa.bindparam("sid"))
-
-
-def _insert_trial(
-    conn: sa.Connection, study_id: int, trial: FrozenTrial, children: _EncodedUpdate
-) -> FrozenTrial:
-    """Insert ``trial`` with the study's next number (taken under the study row's lock) and its children."""
-    key = {"sid": study_id}
-    if conn.dialect.update_returning:  # SQLite >= 3.35, PostgreSQL: bump and read in one statement
-        bumped = conn.execute(_BUMP_COUNTER_RETURNING, key).scalar()
-        if bumped is None:
-            raise study_not_found(study_id)
-        number = int(bumped) - 1
-    else:
-        if conn.execute(_BUMP_COUNTER, key).rowcount == 0:
-            raise study_not_found(study_id)
-        number = int(conn.execute(_READ_COUNTER, key).scalar_one()) - 1
-    result = conn.execute(
-        _INSERT_TRIAL,
-        {
-            "study_id": study_id,
-            "number": number,
-            "state": int(trial.state),
-            "values_json": None if trial.values is None else json.dumps(trial.values),
-            "datetime_start": trial.datetime_start,
-            "datetime_complete": trial.datetime_complete,
-        },
-    )
-    trial_id = int(result.inserted_primary_key[0])
-    children.insert_children(conn, trial_id)
-    created = trial.copy()
-    created.number = number
-    created._trial_id = trial_id
-    return created
-
-
-def _new_running_trial(now: datetime.datetime) -> FrozenTrial:
-    return FrozenTrial(
-        number=-1,
-        state=TrialState.RUNNING,
-        value=None,
-        datetime_start=now,
-        datetime_complete=None,
-        params={},
-        distributions={},
-        user_attrs={},
-        system_attrs={},
-        intermediate_values={},
-        trial_id=-1,
-    )
-
-
-def _replace_attrs(
-    conn: sa.Connection, table: sa.Table, owner: dict[str, int], attrs: dict[str, str], is_system: bool
-) -> None:
-    if not attrs:
-        return
-    ((owner_column, owner_id),) = owner.items()
-    conn.execute(
-        sa.delete(table).where(
-            (table.c[owner_column] == owner_id)
-            & (table.c.is_system == is_system)
-            & table.c.key.in_(list(attrs))
-        )
-    )
-    conn.execute(sa.insert(table), rows.attr_rows(owner, attrs, is_system))
-
-
-def _children_of(trial: FrozenTrial) -> _EncodedUpdate:
-    """A template trial's params, attributes and intermediate values, encoded for insertion."""
-    params = {n: (d.to_internal_repr(trial.params[n]), d) for n, d in trial.distributions.items()}
-    return _EncodedUpdate(
-        TrialUpdate(
-            params=params,
-            intermediate_values=trial.intermediate_values,
-            user_attrs=trial.user_attrs,
-            system_attrs=trial.system_attrs,
-        )
-    )
-
-
-class _EncodedUpdate:
-    """A :class:`TrialUpdate` turned into column values up front, so encoding errors happen before SQL."""
-
-    def __init__(self, update: TrialUpdate) -> None:
-        from hpint.distributions import distribution_to_json
-
-        self.update = update
-        self.params = {
-            name: (*encode_float(internal), distribution_to_json(dist), dist)
-            for name, (internal, dist) in (update.params or {}).items()
-        }
-        self.intermediate = {
-            int(step): encode_float(v) for step, v in (update.intermediate_values or {}).items()
-        }
-        self.user_attrs = {
-            k: dump_json(v, f"User attribute {k!r}") for k, v in (update.user_attrs or {}).items()
-        }
-        self.system_attrs = {
-            k: dump_json(v, f"System attribute {k!r}") for k, v in (update.system_attrs or {}).items()
-        }
-        self.values_json = None if update.values is None else json.dumps([float(v) for v in update.values])
-
-    def insert_children(self, conn: sa.Connection, trial_id: int) -> None:
-        if self.params:
-            conn.execute(sa.insert(trial_params), self._param_rows(trial_id, self.params))
-        if self.intermediate:
-            conn.execute(sa.insert(trial_intermediate_values), self._iv_rows(trial_id))
-        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
-            if attrs:
-                conn.execute(sa.insert(trial_attrs), rows.attr_rows({"trial_id": trial_id}, attrs, is_system))
-
-    def trial_columns(self, now: datetime.datetime) -> dict[str, Any]:
-        """The update's values for the trial row itself: values, state and its timestamps."""
-        columns: dict[str, Any] = {}
-        if self.values_json is not None:
-            columns["values_json"] = self.values_json
-        state = self.update.state
-        if state is not None:
-            columns["state"] = int(state)
-            if state == TrialState.RUNNING:
-                columns["datetime_start"] = now
-            if state.is_finished():
-                columns["datetime_complete"] = now
-        return columns
-
-    def write_children(self, conn: sa.Connection, trial_id: int) -> None:
-        """Write params, intermediate values and attributes of an unfinished trial locked by ``conn``."""
-        if self.params:
-            self._write_params(conn, trial_id)
-        if self.intermediate:
-            iv = trial_intermediate_values
-            conn.execute(
-                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
-            )
-            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
-        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
-            _replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
-
-    def _write_params(self, conn: sa.Connection, trial_id: int) -> None:
-        p = trial_params
-        existing = dict(conn.execute(_STORED_PARAMS, {"tid": trial_id, "names": list(self.params)}).all())
-        for name, text in existing.items():
-            stored, new = rows.parse_distribution(text), self.params[name][3]
-            if stored != new:
-                number = conn.execute(
-                    sa.select(trials.c.number).where(trials.c.trial_id == trial_id)
-                ).scalar()
-                raise ValueError(
-                    f"Parameter {name!r} is already set in trial {number} with {stored!r}; "
-                    f"cannot set it with {new!r}."
-                )
-        new_params = {n: v for n, v in self.params.items() if n not in existing}
-        for name in existing:
-            value, kind, _, _ = self.params[name]
-            conn.execute(
-                sa.update(p)
-                .where((p.c.trial_id == trial_id) & (p.c.name == name))
-                .values(value=value, value_kind=kind)
-            )
-        if new_params:
-            conn.execute(_INSERT_PARAMS, self._param_rows(trial_id, new_params))
-
-    @staticmethod
-    def _param_rows(trial_id: int, params: dict[str, tuple]) -> list[dict[str, Any]]:
-        return [
-            {"trial_id": trial_id, "name": n, "value": v, "value_kind": k, "distribution_json": d}
-            for n, (v, k, d, _) in params.items()
-        ]
-
-    def _iv_rows(self, trial_id: int) -> list[dict[str, Any]]:
-        return [
-            {"trial_id": trial_id, "step": step, "value": v, "value_kind": k}
-            for step, (v, k) in self.intermediate.items()
-        ]
-
-
-_NO_CHILDREN = _EncodedUpdate(TrialUpdate())

@@ -1,0 +1,236 @@
+"""How :class:`RDBStorage` writes: the statements of the hot path, built once, and updates encoded up front.
+
+Statements built once at import let SQLAlchemy reuse their cache keys and compiled forms, a measurable
+share of a trial's cost on SQLite. :class:`EncodedUpdate` turns a :class:`TrialUpdate` into column values
+before any SQL runs, so a value that cannot be stored fails without touching the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from hpint.storages._base import TrialUpdate, study_not_found
+from hpint.storages._rdb import rows
+from hpint.storages._rdb.models import (
+    dump_json,
+    encode_float,
+    studies,
+    trial_attrs,
+    trial_intermediate_values,
+    trial_params,
+    trials,
+)
+from hpint.trial._frozen import FrozenTrial
+from hpint.trial._state import TrialState
+
+WAITING_IDS = (
+    sa.select(trials.c.trial_id)
+    .where((trials.c.study_id == sa.bindparam("sid")) & (trials.c.state == int(TrialState.WAITING)))
+    .order_by(trials.c.number)
+    .limit(8)  # more are rarely contended; if all 8 are lost to rivals, a new trial is created
+)
+CLAIM = (
+    sa.update(trials)
+    .where((trials.c.trial_id == sa.bindparam("tid")) & (trials.c.state == int(TrialState.WAITING)))
+    .values(state=int(TrialState.RUNNING), datetime_start=sa.bindparam("now"))
+)
+_BUMP_COUNTER = (
+    sa.update(studies)
+    .where(studies.c.study_id == sa.bindparam("sid"))
+    .values(next_trial_number=studies.c.next_trial_number + 1)
+)
+_BUMP_COUNTER_RETURNING = _BUMP_COUNTER.returning(studies.c.next_trial_number)
+_INSERT_TRIAL = sa.insert(trials)
+_INSERT_PARAMS = sa.insert(trial_params)
+# Statements built once: SQLAlchemy then also reuses their cache keys (a measurable share of a trial).
+_TRIAL_IS = (trials.c.trial_id == sa.bindparam("tid")) & trials.c.state.in_(
+    sa.bindparam("allowed", expanding=True)
+)
+GUARDED_UPDATE = sa.update(trials).where(_TRIAL_IS)  # SET columns come from the parameters
+LOCK_ROW = sa.update(trials).where(_TRIAL_IS).values(state=trials.c.state)
+_STORED_PARAMS = sa.select(trial_params.c.name, trial_params.c.distribution_json).where(
+    (trial_params.c.trial_id == sa.bindparam("tid"))
+    & trial_params.c.name.in_(sa.bindparam("names", expanding=True))
+)
+_READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id == sa.bindparam("sid"))
+
+
+def insert_trial(
+    conn: sa.Connection, study_id: int, trial: FrozenTrial, children: EncodedUpdate
+) -> FrozenTrial:
+    """Insert ``trial`` with the study's next number (taken under the study row's lock) and its children."""
+    key = {"sid": study_id}
+    if conn.dialect.update_returning:  # SQLite >= 3.35, PostgreSQL: bump and read in one statement
+        bumped = conn.execute(_BUMP_COUNTER_RETURNING, key).scalar()
+        if bumped is None:
+            raise study_not_found(study_id)
+        number = int(bumped) - 1
+    else:
+        if conn.execute(_BUMP_COUNTER, key).rowcount == 0:
+            raise study_not_found(study_id)
+        number = int(conn.execute(_READ_COUNTER, key).scalar_one()) - 1
+    result = conn.execute(
+        _INSERT_TRIAL,
+        {
+            "study_id": study_id,
+            "number": number,
+            "state": int(trial.state),
+            "values_json": None if trial.values is None else json.dumps(trial.values),
+            "datetime_start": trial.datetime_start,
+            "datetime_complete": trial.datetime_complete,
+        },
+    )
+    trial_id = int(result.inserted_primary_key[0])
+    children.insert_children(conn, trial_id)
+    created = trial.copy()
+    created.number = number
+    created._trial_id = trial_id
+    return created
+
+
+def new_running_trial(now: datetime.datetime) -> FrozenTrial:
+    return FrozenTrial(
+        number=-1,
+        state=TrialState.RUNNING,
+        value=None,
+        datetime_start=now,
+        datetime_complete=None,
+        params={},
+        distributions={},
+        user_attrs={},
+        system_attrs={},
+        intermediate_values={},
+        trial_id=-1,
+    )
+
+
+def replace_attrs(
+    conn: sa.Connection, table: sa.Table, owner: dict[str, int], attrs: dict[str, str], is_system: bool
+) -> None:
+    if not attrs:
+        return
+    ((owner_column, owner_id),) = owner.items()
+    conn.execute(
+        sa.delete(table).where(
+            (table.c[owner_column] == owner_id)
+            & (table.c.is_system == is_system)
+            & table.c.key.in_(list(attrs))
+        )
+    )
+    conn.execute(sa.insert(table), rows.attr_rows(owner, attrs, is_system))
+
+
+def children_of(trial: FrozenTrial) -> EncodedUpdate:
+    """A template trial's params, attributes and intermediate values, encoded for insertion."""
+    params = {n: (d.to_internal_repr(trial.params[n]), d) for n, d in trial.distributions.items()}
+    return EncodedUpdate(
+        TrialUpdate(
+            params=params,
+            intermediate_values=trial.intermediate_values,
+            user_attrs=trial.user_attrs,
+            system_attrs=trial.system_attrs,
+        )
+    )
+
+
+class EncodedUpdate:
+    """A :class:`TrialUpdate` turned into column values up front, so encoding errors happen before SQL."""
+
+    def __init__(self, update: TrialUpdate) -> None:
+        from hpint.distributions import distribution_to_json
+
+        self.update = update
+        self.params = {
+            name: (*encode_float(internal), distribution_to_json(dist), dist)
+            for name, (internal, dist) in (update.params or {}).items()
+        }
+        self.intermediate = {
+            int(step): encode_float(v) for step, v in (update.intermediate_values or {}).items()
+        }
+        self.user_attrs = {
+            k: dump_json(v, f"User attribute {k!r}") for k, v in (update.user_attrs or {}).items()
+        }
+        self.system_attrs = {
+            k: dump_json(v, f"System attribute {k!r}") for k, v in (update.system_attrs or {}).items()
+        }
+        self.values_json = None if update.values is None else json.dumps([float(v) for v in update.values])
+
+    def insert_children(self, conn: sa.Connection, trial_id: int) -> None:
+        if self.params:
+            conn.execute(sa.insert(trial_params), self._param_rows(trial_id, self.params))
+        if self.intermediate:
+            conn.execute(sa.insert(trial_intermediate_values), self._iv_rows(trial_id))
+        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
+            if attrs:
+                conn.execute(sa.insert(trial_attrs), rows.attr_rows({"trial_id": trial_id}, attrs, is_system))
+
+    def trial_columns(self, now: datetime.datetime) -> dict[str, Any]:
+        """The update's values for the trial row itself: values, state and its timestamps."""
+        columns: dict[str, Any] = {}
+        if self.values_json is not None:
+            columns["values_json"] = self.values_json
+        state = self.update.state
+        if state is not None:
+            columns["state"] = int(state)
+            if state == TrialState.RUNNING:
+                columns["datetime_start"] = now
+            if state.is_finished():
+                columns["datetime_complete"] = now
+        return columns
+
+    def write_children(self, conn: sa.Connection, trial_id: int) -> None:
+        """Write params, intermediate values and attributes of an unfinished trial locked by ``conn``."""
+        if self.params:
+            self._write_params(conn, trial_id)
+        if self.intermediate:
+            iv = trial_intermediate_values
+            conn.execute(
+                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
+            )
+            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
+        for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
+            replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
+
+    def _write_params(self, conn: sa.Connection, trial_id: int) -> None:
+        p = trial_params
+        existing = dict(conn.execute(_STORED_PARAMS, {"tid": trial_id, "names": list(self.params)}).all())
+        for name, text in existing.items():
+            stored, new = rows.parse_distribution(text), self.params[name][3]
+            if stored != new:
+                number = conn.execute(
+                    sa.select(trials.c.number).where(trials.c.trial_id == trial_id)
+                ).scalar()
+                raise ValueError(
+                    f"Parameter {name!r} is already set in trial {number} with {stored!r}; "
+                    f"cannot set it with {new!r}."
+                )
+        new_params = {n: v for n, v in self.params.items() if n not in existing}
+        for name in existing:
+            value, kind, _, _ = self.params[name]
+            conn.execute(
+                sa.update(p)
+                .where((p.c.trial_id == trial_id) & (p.c.name == name))
+                .values(value=value, value_kind=kind)
+            )
+        if new_params:
+            conn.execute(_INSERT_PARAMS, self._param_rows(trial_id, new_params))
+
+    @staticmethod
+    def _param_rows(trial_id: int, params: dict[str, tuple]) -> list[dict[str, Any]]:
+        return [
+            {"trial_id": trial_id, "name": n, "value": v, "value_kind": k, "distribution_json": d}
+            for n, (v, k, d, _) in params.items()
+        ]
+
+    def _iv_rows(self, trial_id: int) -> list[dict[str, Any]]:
+        return [
+            {"trial_id": trial_id, "step": step, "value": v, "value_kind": k}
+            for step, (v, k) in self.intermediate.items()
+        ]
+
+
+NO_CHILDREN = EncodedUpdate(TrialUpdate())
