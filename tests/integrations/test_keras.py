@@ -327,3 +327,38 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
+
+
+# ---- with the TensorBoard exporter: per-epoch values appear while the model trains ----
+def test_tensorboard_session_grows_while_keras_trains(tmp_path):
+    pytest.importorskip("tensorboard")
+    from hpint.integrations.tensorboard import TensorBoardCallback, _events, trial_session_dir
+
+    def running_curve(number: int) -> list[tuple[int, float]]:
+        """The intermediate-value events in the trial's RUNNING session files, as (step, value)."""
+        directory = os.path.join(trial_session_dir(tmp_path, number), "running")
+        curve = []
+        for name in sorted(os.listdir(directory)):
+            for event in _events.read_events(os.path.join(directory, name)):
+                curve += [(event.step, v.tensor.float_val[0]) for v in event.summary.value
+                          if v.tag == "intermediate/val_accuracy"]  # fmt: skip
+        return curve
+
+    seen: dict[int, list] = {}
+
+    def objective(trial):
+        callback = PruningCallback(trial, "val_accuracy")
+        # Runs after the pruning callback at each epoch end: the value it reported must already be on disk.
+        peek = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: seen.setdefault(epoch, running_curve(trial.number))
+        )
+        history = fit(make_model(keras, trial.suggest_float("lr", 1e-3, 1e-1, log=True)), [callback, peek], 3)
+        return history.history["val_accuracy"][-1]
+
+    study = hpint.create_study(direction="maximize")
+    study.set_metric_names(["val_accuracy"])
+    study.optimize(objective, n_trials=1, callbacks=[TensorBoardCallback(tmp_path)])
+    values = study.trials[0].intermediate_values
+    assert [[step for step, _ in seen[epoch]] for epoch in range(3)] == [[0], [0, 1], [0, 1, 2]]
+    assert [v for _, v in seen[2]] == pytest.approx([values[s] for s in range(3)], rel=1e-6)
+    assert not os.path.exists(os.path.join(trial_session_dir(tmp_path, 0), "running"))  # finished session
