@@ -6,8 +6,15 @@ temporary directory), for hpint and, when it is installed, Optuna. Also the SQL 
 SQLite (counted with SQLAlchemy's ``commit`` event) and the time of ``python -c "import hpint"`` against
 ``import optuna`` (best and median of several fresh interpreters).
 
+Per epoch: the milliseconds of one ``trial.report(value, epoch)`` plus ``trial.should_prune()`` (what a
+trainer callback does every epoch), with MedianPruner and with SuccessiveHalvingPruner, in a study that
+already holds 200 finished trials of 20 epochs (run in memory with the same pruner, then copied into the
+storage with ``add_trials``). The measured trials report the best value at every epoch, so they are never
+pruned and every epoch is timed: median and mean of wall and CPU (this thread's) time per epoch.
+
     python benchmarks/overhead.py                 # 1,000 trials, best of 3 runs per row
     python benchmarks/overhead.py --trials 300 --repeat 1
+    python benchmarks/overhead.py --only epoch    # the per-epoch table alone
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import random
 import statistics
 import subprocess
 import sys
@@ -88,11 +96,78 @@ def import_seconds(module: str, repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def history(lib: Any, pruner_name: str, n_trials: int, epochs: int) -> list[Any]:
+    """Finished trials of a study run in memory with the pruner: curves falling from ~1 + x to ~x."""
+    rng = random.Random(0)
+
+    def curve(trial: Any) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        for epoch in range(epochs):
+            trial.report(x + rng.random() / 10 + 1.0 / (epoch + 1), epoch)
+            if trial.should_prune():
+                raise lib.TrialPruned()
+        return x
+
+    study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0), pruner=make_pruner(lib, pruner_name))
+    study.optimize(curve, n_trials=n_trials)
+    return study.trials
+
+
+def make_pruner(lib: Any, name: str) -> Any:
+    return lib.pruners.MedianPruner() if name == "median" else lib.pruners.SuccessiveHalvingPruner()
+
+
+def epoch_costs(lib: Any, storage: str | None, pruner_name: str, past: list[Any], trials: int) -> list[float]:
+    """(wall median, wall mean, CPU median, CPU mean) ms of report + should_prune, ``trials`` x epochs."""
+    study = lib.create_study(
+        storage=storage, sampler=lib.samplers.RandomSampler(seed=1), pruner=make_pruner(lib, pruner_name)
+    )
+    study.add_trials(past)
+    epochs = len(past[0].intermediate_values)
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(trials):
+        trial = study.ask()
+        trial.suggest_float("x", 0.0, 1.0)
+        for epoch in range(epochs):
+            value = 0.01 / (epoch + 1)  # below every past curve: never pruned
+            start, cpu_start = time.perf_counter(), time.thread_time()
+            trial.report(value, epoch)
+            pruned = trial.should_prune()
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.thread_time() - cpu_start)
+            assert not pruned
+        study.tell(trial, value)
+    return [1000 * f(times) for times in (wall, cpu) for f in (statistics.median, statistics.mean)]
+
+
+def print_epoch_table(libs: dict[str, Any], trials: int, tmp: str) -> None:
+    past_trials, epochs = 200, 20
+    print(
+        f"\nPer epoch: ms of report + should_prune, {trials} trials x {epochs} epochs after "
+        f"{past_trials} finished trials"
+    )
+    header = f"{'library':<8} {'storage':<8} {'pruner':<7} {'wall median':>11} {'wall mean':>10}"
+    print(f"{header} {'cpu median':>11} {'cpu mean':>9}")
+    for name, lib in libs.items():
+        for pruner_name in ("median", "sha"):
+            past = history(lib, pruner_name, past_trials, epochs)
+            for kind in ("memory", "sqlite"):
+                storage = None if kind == "memory" else f"sqlite:///{Path(tmp) / f'{name}-{pruner_name}.db'}"
+                wall_med, wall_mean, cpu_med, cpu_mean = epoch_costs(lib, storage, pruner_name, past, trials)
+                print(
+                    f"{name:<8} {kind:<8} {pruner_name:<7} {wall_med:>11.3f} {wall_mean:>10.3f} "
+                    f"{cpu_med:>11.3f} {cpu_mean:>9.3f}"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the best is shown")
     parser.add_argument("--import-repeat", type=int, default=15)
+    parser.add_argument("--epoch-trials", type=int, default=10, help="trials timed per per-epoch row")
+    parser.add_argument("--only", choices=("trial", "epoch", "import"), help="print one table only")
     args = parser.parse_args()
 
     libs: dict[str, Any] = {"hpint": hpint}
@@ -103,10 +178,20 @@ def main() -> None:
         libs["optuna"] = optuna
     hpint.logging.set_verbosity(hpint.logging.WARNING)
 
-    setup = f"{args.trials} trials, 5 parameters, RandomSampler(seed=0), best of {args.repeat}"
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "trial"):
+            print_trial_table(libs, args.trials, args.repeat, tmp)
+        if args.only in (None, "epoch"):
+            print_epoch_table(libs, args.epoch_trials, tmp)
+    if args.only in (None, "import"):
+        print_import_table(libs, args.import_repeat)
+
+
+def print_trial_table(libs: dict[str, Any], trials: int, repeat: int, tmp: str) -> None:
+    setup = f"{trials} trials, 5 parameters, RandomSampler(seed=0), best of {repeat}"
     print(f"Overhead per trial: {setup}")
     print(f"{'library':<8} {'storage':<8} {'ms/trial':>9} {'cpu ms/trial':>13} {'commits/trial':>14}")
-    with tempfile.TemporaryDirectory() as tmp:
+    if True:
         for name, lib in libs.items():
             for kind in ("memory", "sqlite"):
                 counter = iter(range(10**6))

@@ -226,7 +226,8 @@ class RDBStorage(BaseStorage):
             encoded.write_children(conn, trial_id)
             return True
 
-        return self._tx.write(write)
+        # A running trial's values and attributes need not be synced; state changes and values are.
+        return self._tx.write(write, durable=update.state is not None or update.values is not None)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         found = self._tx.read(lambda conn: rows.load_trials(conn, trials.c.trial_id == trial_id))
@@ -254,13 +255,18 @@ class RDBStorage(BaseStorage):
         self, study_id: int, after_number: int, trial_ids: Sequence[int]
     ) -> list[FrozenTrial]:
         """Trials numbered above ``after_number`` plus those in ``trial_ids``: what a cache must refresh."""
-        where = trials.c.number > after_number
+        params: dict[str, Any] = {"sid": study_id, "after": after_number}
+        where, query = _SINCE
         if trial_ids:
-            where = where | trials.c.trial_id.in_(list(trial_ids))
+            where, query = _SINCE_OR_IDS
+            params["ids"] = list(trial_ids)
 
         def read(conn: sa.Connection) -> list[FrozenTrial]:
-            _require_study(conn, study_id)
-            return rows.load_trials(conn, (trials.c.study_id == study_id) & where)
+            found = conn.execute(query, params).all()
+            if not found:
+                raise study_not_found(study_id)
+            changed = [r for r in found if r.trial_id is not None]
+            return rows.trials_from_rows(conn, changed, where, params)
 
         return self._tx.read(read)
 
@@ -329,7 +335,32 @@ class RDBStorage(BaseStorage):
         return f"RDBStorage({sa.make_url(self.url).render_as_string(hide_password=True)!r})"
 
 
+def _where_since(*, with_ids: bool) -> tuple[sa.ColumnElement[bool], sa.Select]:
+    """``get_trials_since``'s condition and query, built once (bound: sid, after and maybe ids).
+
+    The query is the study's row outer-joined to its changed trials, so one statement both reads what
+    changed and tells whether the study exists (a row of NULL trial columns when nothing changed, no row
+    when the study is gone): the common case of a pruner's read, every epoch, is one SELECT.
+    """
+    changed = trials.c.number > sa.bindparam("after")
+    if with_ids:
+        changed = changed | trials.c.trial_id.in_(sa.bindparam("ids", expanding=True))
+    study_id = sa.bindparam("sid")
+    query = (
+        sa.select(trials)
+        .select_from(studies.outerjoin(trials, (trials.c.study_id == studies.c.study_id) & changed))
+        .where(studies.c.study_id == study_id)
+        .order_by(trials.c.number)
+    )
+    return (trials.c.study_id == study_id) & changed, query
+
+
+_SINCE = _where_since(with_ids=False)
+_SINCE_OR_IDS = _where_since(with_ids=True)
+_STUDY_EXISTS = sa.select(studies.c.study_id).where(studies.c.study_id == sa.bindparam("sid"))
+
+
 def _require_study(conn: sa.Connection, study_id: int) -> None:
-    found = conn.execute(sa.select(studies.c.study_id).where(studies.c.study_id == study_id)).first()
+    found = conn.execute(_STUDY_EXISTS, {"sid": study_id}).first()
     if found is None:
         raise study_not_found(study_id)

@@ -8,6 +8,7 @@ before any SQL runs, so a value that cannot be stored fails without touching the
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from typing import Any
 
@@ -57,6 +58,31 @@ _STORED_PARAMS = sa.select(trial_params.c.name, trial_params.c.distribution_json
     & trial_params.c.name.in_(sa.bindparam("names", expanding=True))
 )
 _READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id == sa.bindparam("sid"))
+
+
+@functools.cache
+def upsert_intermediate_values(dialect: str) -> sa.Insert:
+    """INSERT of intermediate values that overwrites the value already stored at a step, in one statement.
+
+    One statement instead of DELETE + INSERT; built once per dialect (each spells the upsert its own way).
+    """
+    iv = trial_intermediate_values
+    if dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects import mysql
+
+        stmt = mysql.insert(iv)
+        return stmt.on_duplicate_key_update(value=stmt.inserted.value, value_kind=stmt.inserted.value_kind)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql as dialect_module
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite as dialect_module
+    else:
+        raise ValueError(f"Unsupported SQL dialect {dialect!r}; hpint supports sqlite, postgresql and mysql.")
+    stmt = dialect_module.insert(iv)
+    return stmt.on_conflict_do_update(
+        index_elements=[iv.c.trial_id, iv.c.step],
+        set_={"value": stmt.excluded.value, "value_kind": stmt.excluded.value_kind},
+    )
 
 
 def insert_trial(
@@ -187,11 +213,7 @@ class EncodedUpdate:
         if self.params:
             self._write_params(conn, trial_id)
         if self.intermediate:
-            iv = trial_intermediate_values
-            conn.execute(
-                sa.delete(iv).where((iv.c.trial_id == trial_id) & iv.c.step.in_(list(self.intermediate)))
-            )
-            conn.execute(sa.insert(iv), self._iv_rows(trial_id))
+            conn.execute(upsert_intermediate_values(conn.dialect.name), self._iv_rows(trial_id))
         for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
             replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
 
