@@ -191,26 +191,26 @@ def print_trial_table(libs: dict[str, Any], trials: int, repeat: int, tmp: str) 
     setup = f"{trials} trials, 5 parameters, RandomSampler(seed=0), best of {repeat}"
     print(f"Overhead per trial: {setup}")
     print(f"{'library':<8} {'storage':<8} {'ms/trial':>9} {'cpu ms/trial':>13} {'commits/trial':>14}")
-    if True:
-        for name, lib in libs.items():
-            for kind in ("memory", "sqlite"):
-                counter = iter(range(10**6))
+    for name, lib in libs.items():
+        for kind in ("memory", "sqlite"):
+            counter = iter(range(10**6))
 
-                def one(lib: Any = lib, kind: str = kind, counter: Iterator[int] = counter) -> Any:
-                    if kind == "memory":
-                        return run(lib, None, args.trials)
-                    path = Path(tmp) / f"{lib.__name__}-{next(counter)}.db"
-                    return run(lib, f"sqlite:///{path}", args.trials)
+            def one(lib: Any = lib, kind: str = kind, counter: Iterator[int] = counter) -> Any:
+                if kind == "memory":
+                    return run(lib, None, trials)
+                path = Path(tmp) / f"{lib.__name__}-{next(counter)}.db"
+                return run(lib, f"sqlite:///{path}", trials)
 
-                ms, cpu_ms, commits = best_of(args.repeat, one)
-                shown = "-" if commits is None else f"{commits:.2f}"
-                print(f"{name:<8} {kind:<8} {ms:>9.3f} {cpu_ms:>13.3f} {shown:>14}")
+            ms, cpu_ms, commits = best_of(repeat, one)
+            shown = "-" if commits is None else f"{commits:.2f}"
+            print(f"{name:<8} {kind:<8} {ms:>9.3f} {cpu_ms:>13.3f} {shown:>14}")
 
-    print(f"\nImport time (python -c 'import X'), {args.import_repeat} runs: best / median")
+
+def print_import_table(libs: dict[str, Any], repeat: int) -> None:
+    print(f"\nImport time (python -c 'import X'), {repeat} runs: best / median")
     for module, note in [*((m, "") for m in libs), ("sys", "  (interpreter start-up alone)")]:
-        best, median = import_seconds(module, args.import_repeat)
+        best, median = import_seconds(module, repeat)
         print(f"{module:<8} {best:.3f} s / {median:.3f} s{note}")
-
 
 if __name__ == "__main__":
     main()

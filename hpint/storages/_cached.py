@@ -283,6 +283,10 @@ class CachedStorage(BaseStorage):
             self._owned[trial_id] = _OwnedTrial(study_id, trial)
         else:
             cache.unfinished[trial_id] = trial.number
+        if trial.number == cache.max_seen + 1:
+            # Numbers are gap-free, so every trial up to this one is known: the next read need not fetch
+            # it (with its children) again. Unfinished trials of others are re-read through `unfinished`.
+            cache.max_seen = trial.number
 
     def _publish(self, entry: _OwnedTrial, record: FrozenTrial) -> None:
         """Make ``record`` the owned trial's current view (caller holds ``entry.lock``)."""

@@ -14,7 +14,7 @@ from hpint.storages import TrialUpdate
 
 sa = pytest.importorskip("sqlalchemy")
 
-from hpint.storages import RDBStorage  # noqa: E402
+from hpint.storages import RDBStorage, get_storage  # noqa: E402
 
 
 @pytest.fixture
@@ -60,6 +60,21 @@ def test_trials_since_reads_what_changed_and_checks_the_study(sql_url):
             storage.get_trials_since(study_id, after, ids)
     assert [t.number for t in storage.get_trials_since(other_id, -1, [])] == [0]
     storage.close()
+
+
+def test_cache_skips_only_the_trials_it_knows(sql_url):
+    """A cache takes its own new trial as read only when no other writer numbered one before it."""
+    mine, other = get_storage(sql_url), get_storage(sql_url)  # two caches, as two processes have
+    study_id = mine.create_new_study([StudyDirection.MINIMIZE])
+    assert mine.get_all_trials(study_id) == []
+    mine.create_new_trial(study_id)  # number 0
+    other.create_new_trial(study_id)  # number 1, unknown to `mine`
+    mine.create_new_trial(study_id)  # number 2
+    assert [t.number for t in mine.get_all_trials(study_id)] == [0, 1, 2]
+    other.create_new_trial(study_id)  # number 3
+    assert [t.number for t in mine.get_all_trials(study_id)] == [0, 1, 2, 3]
+    mine.close()
+    other.close()
 
 
 def test_sqlite_syncs_every_commit_but_a_running_trials_reports(tmp_path):

@@ -40,8 +40,11 @@ class GPSampler(BaseSampler):
     parameters they all share, and suggests the point of largest log expected improvement. Float, log,
     int and stepped parameters are modelled on the unit interval and rounded to their grid; categorical
     parameters are one-hot encoded and modelled jointly. Parameters outside the shared space (e.g.
-    conditional ones) are drawn by ``independent_sampler``. Each suggestion costs a model fit, which
-    grows with the cube of the number of trials: for long studies prefer TPE.
+    conditional ones) are drawn by ``independent_sampler``. Objective values are log-warped (the bad tail
+    compressed) and standardised, and the GP's prior mean is the worst value seen, so that unexplored
+    corners of a many-dimensional space do not win the acquisition merely by being far from the data.
+    Each suggestion costs a model fit, which grows with the cube of the number of trials: for long
+    studies prefer TPE.
 
     Args:
         seed: makes the sequence of suggestions reproducible. Draws depend on the seed and the trial

@@ -61,27 +61,27 @@ _READ_COUNTER = sa.select(studies.c.next_trial_number).where(studies.c.study_id 
 
 
 @functools.cache
-def upsert_intermediate_values(dialect: str) -> sa.Insert:
-    """INSERT of intermediate values that overwrites the value already stored at a step, in one statement.
+def upsert(dialect: str, table: sa.Table) -> sa.Insert:
+    """INSERT into ``table`` that overwrites the row with the same primary key, in one statement.
 
-    One statement instead of DELETE + INSERT; built once per dialect (each spells the upsert its own way).
+    One statement instead of DELETE + INSERT (a report's write on every epoch); built once per dialect and
+    table, as each dialect spells the upsert its own way.
     """
-    iv = trial_intermediate_values
+    columns = [c.name for c in table.columns if not c.primary_key]
     if dialect in ("mysql", "mariadb"):
         from sqlalchemy.dialects import mysql
 
-        stmt = mysql.insert(iv)
-        return stmt.on_duplicate_key_update(value=stmt.inserted.value, value_kind=stmt.inserted.value_kind)
+        stmt = mysql.insert(table)
+        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql as dialect_module
     elif dialect == "sqlite":
         from sqlalchemy.dialects import sqlite as dialect_module
     else:
         raise ValueError(f"Unsupported SQL dialect {dialect!r}; hpint supports sqlite, postgresql and mysql.")
-    stmt = dialect_module.insert(iv)
+    stmt = dialect_module.insert(table)
     return stmt.on_conflict_do_update(
-        index_elements=[iv.c.trial_id, iv.c.step],
-        set_={"value": stmt.excluded.value, "value_kind": stmt.excluded.value_kind},
+        index_elements=list(table.primary_key.columns), set_={c: stmt.excluded[c] for c in columns}
     )
 
 
@@ -137,17 +137,8 @@ def new_running_trial(now: datetime.datetime) -> FrozenTrial:
 def replace_attrs(
     conn: sa.Connection, table: sa.Table, owner: dict[str, int], attrs: dict[str, str], is_system: bool
 ) -> None:
-    if not attrs:
-        return
-    ((owner_column, owner_id),) = owner.items()
-    conn.execute(
-        sa.delete(table).where(
-            (table.c[owner_column] == owner_id)
-            & (table.c.is_system == is_system)
-            & table.c.key.in_(list(attrs))
-        )
-    )
-    conn.execute(sa.insert(table), rows.attr_rows(owner, attrs, is_system))
+    if attrs:
+        conn.execute(upsert(conn.dialect.name, table), rows.attr_rows(owner, attrs, is_system))
 
 
 def children_of(trial: FrozenTrial) -> EncodedUpdate:
@@ -213,7 +204,7 @@ class EncodedUpdate:
         if self.params:
             self._write_params(conn, trial_id)
         if self.intermediate:
-            conn.execute(upsert_intermediate_values(conn.dialect.name), self._iv_rows(trial_id))
+            conn.execute(upsert(conn.dialect.name, trial_intermediate_values), self._iv_rows(trial_id))
         for is_system, attrs in ((False, self.user_attrs), (True, self.system_attrs)):
             replace_attrs(conn, trial_attrs, {"trial_id": trial_id}, attrs, is_system)
 
