@@ -57,7 +57,8 @@ def monitor_value(metrics: Mapping[str, Any], monitor: str, where: str, hint: st
         return float(value.item() if hasattr(value, "item") else value)
     except (TypeError, ValueError, RuntimeError) as e:  # RuntimeError: a tensor of several elements
         raise ValueError(
-            f"The monitored metric {monitor!r} must be a single number, not {type(value).__name__} ({value!r})."
+            f"The monitored metric {monitor!r} must be a single number, "
+            f"not {type(value).__name__} ({value!r})."
         ) from e
 
 
