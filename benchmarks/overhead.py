@@ -212,5 +212,6 @@ def print_import_table(libs: dict[str, Any], repeat: int) -> None:
         best, median = import_seconds(module, repeat)
         print(f"{module:<8} {best:.3f} s / {median:.3f} s{note}")
 
+
 if __name__ == "__main__":
     main()

@@ -126,9 +126,7 @@ class GroupDecomposedSearchSpace:
     :class:`IntersectionSearchSpace`."""
 
     def __init__(self, include_pruned: bool = False) -> None:
-        self._states = (
-            (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
-        )
+        self._states = (TrialState.COMPLETE, TrialState.PRUNED) if include_pruned else (TrialState.COMPLETE,)
         self._group = SearchSpaceGroup()
         self._seen: set[int] = set()
         self._study_id: int | None = None

@@ -66,8 +66,10 @@ def log_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     wide = _log_mass_reflected(lo, hi)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         width = hi - lo
-        narrow = np.log(width) + log_pdf(0.5 * (lo + hi)) + np.square(width) / 24.0 * (
-            np.square(0.5 * (lo + hi)) - 1.0
+        narrow = (
+            np.log(width)
+            + log_pdf(0.5 * (lo + hi))
+            + np.square(width) / 24.0 * (np.square(0.5 * (lo + hi)) - 1.0)
         )
     return np.where(width < _NARROW, narrow, wide)
 

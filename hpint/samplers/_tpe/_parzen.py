@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,6 +28,7 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 # Below this bandwidth (unit scale) the expanded quadratic form loses precision; use differences instead.
 _MATMUL_MIN_SIGMA = 1e-4
 _FAR_SIGMAS = 9.0
+_EXP_ZERO = -746.0  # exp(x) rounds to exactly 0.0 below about -745.13
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,14 +144,18 @@ def numerical_kernels(
         sigmas = np.full(mus.shape, 0.2 * max(n, 1) ** (-1.0 / (n_dims + 4)))
     else:
         sigmas = _neighbor_bandwidths(mus, params.consider_endpoints, orders)
-    min_sigma = 1.0 / min(100.0, 1.0 + n_kernels) if params.consider_magic_clip else _EPS
-    sigmas = np.clip(sigmas, min_sigma, 1.0)
+    sigmas = np.clip(sigmas, min_bandwidth(n_kernels, params), 1.0)
     if params.consider_prior:
         with_prior = np.empty((n + 1, mus.shape[1]))
         with_prior[:n], with_prior[n] = mus, 0.5
         mus = with_prior
         sigmas = np.concatenate([sigmas, np.ones((1, mus.shape[1]))])
     return np.asarray(mus, dtype=float), sigmas
+
+
+def min_bandwidth(n_kernels: int, params: ParzenParameters) -> float:
+    """The smallest kernel width (unit scale) for a mixture of ``n_kernels`` (see ``consider_magic_clip``)."""
+    return 1.0 / min(100.0, 1.0 + n_kernels) if params.consider_magic_clip else _EPS
 
 
 def _neighbor_bandwidths(
@@ -220,12 +226,9 @@ class ParzenEstimator:
     ) -> None:
         self._dims = dims
         obs = np.asarray(observations, dtype=float).reshape(-1, len(dims))
-        w = np.asarray(weights, dtype=float)
-        prior = params.consider_prior or len(obs) == 0  # an empty mixture falls back to the prior
-        if prior:
+        if not params.consider_prior and len(obs) == 0:  # an empty mixture falls back to the prior
             params = dataclasses.replace(params, consider_prior=True)
-            w = np.append(w, params.prior_weight)
-        self._log_weights = np.log(np.maximum(w / w.sum(), 1e-300))
+        self._log_weights = _log_weights(weights, params)
         numerical = [j for j, d in enumerate(dims) if isinstance(d, NumericalDim)]
         mus, sigmas = numerical_kernels(
             unit_columns([dims[j] for j in numerical], obs[:, numerical]),  # type: ignore[misc]
@@ -257,27 +260,58 @@ class ParzenEstimator:
         self._categorical_log_probs = {
             j: np.log(k) for j, k in enumerate(self._kernels) if isinstance(self._dims[j], CategoricalDim)
         }
-        cont = [j for j, d in enumerate(self._dims) if isinstance(d, NumericalDim) and d.step is None]
-        self._continuous = cont
-        log_z = _truncation_log_z(mus, sigmas)  # all continuous columns in one call
-        log_sigmas = np.log(sigmas)
-        for i in range(len(cont)):
-            self._log_norm -= log_z[:, i] + log_sigmas[:, i] + _LOG_SQRT_2PI
+        self._continuous = [
+            j for j, d in enumerate(self._dims) if isinstance(d, NumericalDim) and d.step is None
+        ]
         for j, dim in enumerate(self._dims):
             if isinstance(dim, NumericalDim) and dim.step is not None:
                 mu, sigma = self._kernels[j]  # type: ignore[misc]
                 self._discrete_log_z[j] = log_mass(-mu / sigma, (1.0 - mu) / sigma)
+        self._set_continuous(mus, sigmas, continuous_terms(mus, sigmas))
+
+    def _set_continuous(self, mus: np.ndarray, sigmas: np.ndarray, terms: ContinuousTerms) -> None:
+        """Fold the continuous kernels' normalisers into ``_log_norm`` and, if precise enough, ``_coef``."""
+        for i in range(mus.shape[1]):
+            self._log_norm -= terms.log_scale[:, i]
         self._mus, self._sigmas = mus, sigmas
-        self._use_matmul = len(cont) > 0 and float(sigmas.min()) >= _MATMUL_MIN_SIGMA
+        self._use_matmul = mus.shape[1] > 0 and float(sigmas.min()) >= _MATMUL_MIN_SIGMA
         if self._use_matmul:
             # log N-part of kernel k at u = [u^2, u, 1] @ coef[:, k], expanding -0.5 ((u - mu) / sigma)^2:
             # one matrix product, instead of several passes over an (n, n_kernels) array.
-            inv_var = 1.0 / np.square(sigmas)
-            c = len(cont)
+            c = mus.shape[1]
             self._coef = np.empty((2 * c + 1, len(mus)))
-            self._coef[:c] = -0.5 * inv_var.T
-            self._coef[c : 2 * c] = (mus * inv_var).T
-            self._coef[2 * c] = self._log_norm - 0.5 * np.sum(np.square(mus) * inv_var, axis=1)
+            self._coef[:c] = terms.quadratic.T
+            self._coef[c : 2 * c] = terms.linear.T
+            self._coef[2 * c] = self._log_norm - terms.constant
+
+    @classmethod
+    def from_continuous(
+        cls,
+        dims: list[Dim],
+        weights: np.ndarray,
+        params: ParzenParameters,
+        mus: np.ndarray,
+        sigmas: np.ndarray,
+        terms: ContinuousTerms,
+    ) -> ParzenEstimator:
+        """The estimator ``__init__`` would build, from kernels a caller kept up to date itself.
+
+        Every dim must be continuous (numerical without a step) and ``params.consider_prior`` set;
+        ``mus``, ``sigmas`` and ``terms`` hold one row per kernel (the prior's last), and ``terms`` must
+        be ``continuous_terms(mus, sigmas)``.
+        """
+        self = cls.__new__(cls)
+        self._dims, self._log_weights = dims, _log_weights(weights, params)
+        self._kernels = [(mus[:, j], sigmas[:, j]) for j in range(len(dims))]
+        self._log_norm = self._log_weights.copy()
+        self._discrete_log_z, self._categorical_log_probs = {}, {}
+        self._continuous = list(range(len(dims)))
+        if float(sigmas.min()) < _MATMUL_MIN_SIGMA:
+            # Column-major, as __init__'s column selection leaves them, so that the sums of the difference
+            # path (``_continuous_log_pdf`` without matmul) run in the same order and round the same.
+            mus, sigmas = np.asfortranarray(mus), np.asfortranarray(sigmas)
+        self._set_continuous(mus, sigmas, terms)
+        return self
 
     def log_pdf(self, x: np.ndarray) -> np.ndarray:
         """Log density of each row of ``x`` (cell probability for grid-valued parameters)."""
@@ -296,8 +330,7 @@ class ParzenEstimator:
                 total -= self._discrete_log_z[j]
         peak = total.max(axis=1, keepdims=True)
         total -= peak
-        np.exp(total, out=total)
-        return peak[:, 0] + np.log(total.sum(axis=1))
+        return peak[:, 0] + np.log(_sum_exp(total))
 
     def _continuous_log_pdf(self, x: np.ndarray) -> np.ndarray:
         """Weight plus log density of the continuous columns, for every row and kernel: ``(n, n_kernels)``."""
@@ -326,6 +359,56 @@ class ParzenEstimator:
                 mu, sigma = kernel
                 out[:, j] = dim.from_unit(_truncated_normal(rng, mu[active], sigma[active]))
         return out
+
+
+def _sum_exp(x: np.ndarray) -> np.ndarray:
+    """``exp(x).sum(axis=1)``, overwriting ``x``; the same result at about a third of the cost.
+
+    Trap: ``np.exp`` takes a slow path for arguments that underflow, and most of a long history's kernels
+    are hundreds of log units below the best one. Below ``_EXP_ZERO`` ``exp`` is exactly 0, so those
+    entries are set to 0 (computed as ``exp(0) * 0``) instead; the sum sees the same numbers in the same
+    places, so it is bit for bit the plain sum. (Raised to ``_EXP_ZERO`` first: ``-inf * 0`` is NaN.)
+    """
+    keep = x > _EXP_ZERO
+    np.maximum(x, _EXP_ZERO, out=x)
+    x *= keep
+    np.exp(x, out=x)
+    x *= keep
+    return x.sum(axis=1)
+
+
+def _log_weights(weights: np.ndarray, params: ParzenParameters) -> np.ndarray:
+    """Log of the normalised kernel weights: the observations', then the prior's if ``consider_prior``."""
+    w = np.asarray(weights, dtype=float)
+    if params.consider_prior:
+        w = np.append(w, params.prior_weight)
+    return np.log(np.maximum(w / w.sum(), 1e-300))
+
+
+class ContinuousTerms(NamedTuple):
+    """Per kernel and continuous column, the parts of its log density that do not depend on the point.
+
+    ``log_scale``: ``log Z + log sigma + log sqrt(2 pi)``; ``quadratic``: ``-0.5 / sigma^2``; ``linear``:
+    ``mu / sigma^2``; ``constant`` (per kernel): ``0.5 * sum(mu^2 / sigma^2)``. Each row depends on its
+    own kernel only, so a caller may compute rows separately and stack them (the values are the same;
+    the sum in ``constant`` runs column by column so that the memory layout cannot change its rounding).
+    """
+
+    log_scale: np.ndarray
+    quadratic: np.ndarray
+    linear: np.ndarray
+    constant: np.ndarray
+
+
+def continuous_terms(mus: np.ndarray, sigmas: np.ndarray) -> ContinuousTerms:
+    """:class:`ContinuousTerms` of kernels ``(mus, sigmas)``, both ``(n_kernels, n_continuous)``."""
+    log_scale = _truncation_log_z(mus, sigmas) + np.log(sigmas) + _LOG_SQRT_2PI
+    inv_var = 1.0 / np.square(sigmas)
+    squares = np.square(mus) * inv_var
+    total = squares[:, 0].copy() if squares.shape[1] else np.zeros(len(squares))
+    for i in range(1, squares.shape[1]):  # column by column: the same sum whatever the memory layout
+        total += squares[:, i]
+    return ContinuousTerms(log_scale, -0.5 * inv_var, mus * inv_var, 0.5 * total)
 
 
 def _truncation_log_z(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:

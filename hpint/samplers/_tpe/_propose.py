@@ -15,7 +15,8 @@ import numpy as np
 from hpint.distributions import BaseDistribution, CategoricalDistribution, IntDistribution
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._tpe._history import TrialHistory
-from hpint.samplers._tpe._parzen import ParzenEstimator, ParzenParameters, make_dim
+from hpint.samplers._tpe._parzen import Dim, ParzenEstimator, ParzenParameters, make_dim
+from hpint.samplers._tpe._rest_kernels import RestKernels, supports
 from hpint.samplers._tpe._split import (
     default_gamma,
     default_gamma_multiobjective,
@@ -73,27 +74,66 @@ def propose(
     if rows.size == 0:
         return {name: sample_uniform(rng, space[name]) for name in names}
     below, above = split(history, rows, settings)
-    obs_above, numbers_above = table[above], history.numbers[above]
-    orders = _sort_orders(history, names, above)
+    extra, extra_numbers = np.zeros((0, len(names))), []
     if settings.constant_liar:
         extra, extra_numbers = running_observations(history.running, trial.number, space, names)
-        if extra_numbers:
-            orders = None
-            obs_above = np.vstack([obs_above, extra])
-            numbers_above = np.concatenate([numbers_above, extra_numbers])
-            obs_above = obs_above[np.argsort(numbers_above, kind="stable")]
     if settings.multi_objective:
         w_below = np.ones(len(below))  # the split already prefers spread-out good trials
     else:
         w_below = call_weights(settings.weights, len(below))
-    w_above = call_weights(settings.weights, len(obs_above))
+    w_above = call_weights(settings.weights, len(above) + len(extra_numbers))
     dims = [make_dim(space[name]) for name in names]
-    good = ParzenEstimator(dims, table[below], w_below, settings.parzen)
-    rest = ParzenEstimator(dims, obs_above, w_above, settings.parzen, orders)
+    good = _good_estimator(history, names, dims, table, below, w_below, settings)
+    if not extra_numbers and supports(dims, settings.parzen) and np.all(np.diff(above) > 0):
+        rest = _rest_kernels(history, names, dims, settings).estimator(above, table, w_above)
+    elif not extra_numbers:
+        orders = _sort_orders(history, names, above)
+        rest = ParzenEstimator(dims, table[above], w_above, settings.parzen, orders)
+    else:
+        obs_above = np.vstack([table[above], extra])
+        numbers_above = np.concatenate([history.numbers[above], extra_numbers])
+        obs_above = obs_above[np.argsort(numbers_above, kind="stable")]
+        rest = ParzenEstimator(dims, obs_above, w_above, settings.parzen)
     candidates = good.sample(rng, settings.n_ei_candidates)
     score = good.log_pdf(candidates) - rest.log_pdf(candidates)
     best = candidates[int(np.argmax(score))]
     return {name: to_external(space[name], value) for name, value in zip(names, best)}
+
+
+def _good_estimator(
+    history: TrialHistory,
+    names: list[str],
+    dims: list[Dim],
+    table: np.ndarray,
+    below: np.ndarray,
+    weights: np.ndarray,
+    settings: Settings,
+) -> ParzenEstimator:
+    """``ParzenEstimator`` of the good trials, reused while they and their weights stay the same.
+
+    On a long history most new trials are not among the good ones, so l(x) is the same as last time;
+    the estimator is never modified after it is built, so sharing it changes nothing.
+    """
+    key = (tuple(dims), settings.parzen, below.tobytes(), weights.tobytes())  # rows never change
+    memo_key = "good:" + "|".join(names)
+    cached = history.memo.get(memo_key)
+    if isinstance(cached, tuple) and cached[0] == key:
+        return cached[1]
+    good = ParzenEstimator(dims, table[below], weights, settings.parzen)
+    history.memo[memo_key] = (key, good)
+    return good
+
+
+def _rest_kernels(
+    history: TrialHistory, names: list[str], dims: list[Dim], settings: Settings
+) -> RestKernels:
+    """The history's :class:`RestKernels` for this set of parameters (one per set: grouped or univariate
+    TPE models several), new if the parameters' distributions or the kernel settings changed."""
+    key = "rest:" + "|".join(names)
+    kernels = history.memo.get(key)
+    if not isinstance(kernels, RestKernels) or kernels.dims != dims or kernels.params != settings.parzen:
+        kernels = history.memo[key] = RestKernels(dims, settings.parzen)  # type: ignore[arg-type]
+    return kernels
 
 
 def _sort_orders(

@@ -3,7 +3,9 @@
 Each trial splits the finished trials into good ones and the rest, fits a Parzen estimator ``l(x)`` to
 the good and ``g(x)`` to the rest, draws candidates from ``l`` and keeps the one with the largest
 ``l(x) / g(x)``. The state a trial needs is an incrementally updated :class:`TrialHistory`, so the cost
-of a suggestion is a few array operations, not a pass over every stored trial in Python.
+of a suggestion is a few array operations, not a pass over every stored trial in Python; the kernels of
+``g`` are kept between trials as well (``_rest_kernels.py``), so on long histories only the rows a new
+trial touches are recomputed.
 """
 
 from __future__ import annotations

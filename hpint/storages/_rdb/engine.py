@@ -17,6 +17,7 @@ from hpint.storages._rdb.url import backend_name, is_sqlite_memory
 T = TypeVar("T")
 _WRITE = "hpint_write"
 _DURABLE = "hpint_durable"  # execution option: False lets a SQLite write commit without fsync
+_ONE_STATEMENT = "hpint_one_statement"  # execution option: a read of one SELECT, no BEGIN on SQLite
 _SYNC_LEVEL = "hpint_synchronous"  # connection-record info: the PRAGMA synchronous level now set
 _RETRIES = 6
 
@@ -63,6 +64,8 @@ def _set_up_sqlite(engine: sa.Engine, wal: bool) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         options = connection.get_execution_options()
+        if options.get(_ONE_STATEMENT, False):
+            return  # autocommit: the statement is its own transaction
         if not options.get(_WRITE, False):
             connection.exec_driver_sql("BEGIN")
             return
@@ -90,10 +93,17 @@ class Transactions:
         # One shared connection for an in-memory SQLite database: serialise its users.
         self._lock: Any = threading.RLock() if is_sqlite_memory(url) else contextlib.nullcontext()
 
-    def read(self, fn: Callable[[sa.Connection], T]) -> T:
+    def read(self, fn: Callable[[sa.Connection], T], one_statement: bool = False) -> T:
+        """Run ``fn`` in a read transaction; ``one_statement=True`` when it runs a single statement.
+
+        A single statement is consistent on its own, so on SQLite it runs without ``BEGIN`` and ``COMMIT``.
+        """
         with self._lock, _storage_errors():
-            with self.engine.connect() as conn, conn.begin():
-                return fn(conn)
+            with self.engine.connect() as conn:
+                if one_statement:
+                    conn.execution_options(**{_ONE_STATEMENT: True})
+                with conn.begin():
+                    return fn(conn)
 
     def write(self, fn: Callable[[sa.Connection], T], durable: bool = True) -> T:
         """Run ``fn`` in one transaction and commit; a failure rolls everything back.

@@ -261,14 +261,17 @@ class RDBStorage(BaseStorage):
             where, query = _SINCE_OR_IDS
             params["ids"] = list(trial_ids)
 
-        def read(conn: sa.Connection) -> list[FrozenTrial]:
+        def changed_rows(conn: sa.Connection) -> list[sa.Row]:
             found = conn.execute(query, params).all()
             if not found:
                 raise study_not_found(study_id)
-            changed = [r for r in found if r.trial_id is not None]
-            return rows.trials_from_rows(conn, changed, where, params)
+            return [r for r in found if r.trial_id is not None]
 
-        return self._tx.read(read)
+        # Usually nothing changed: one statement says so. Otherwise (and always when other processes'
+        # unfinished trials must be re-read) read the trials and their children in one transaction.
+        if not trial_ids and not self._tx.read(changed_rows, one_statement=True):
+            return []
+        return self._tx.read(lambda conn: rows.trials_from_rows(conn, changed_rows(conn), where, params))
 
     def get_trial_and_study_id(self, trial_id: int) -> tuple[int, FrozenTrial]:
         """A trial and the id of its study, read in one transaction."""
