@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from hpint import logging as _logging
+from hpint._thread_lock import ThreadLock
 from hpint.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -88,7 +88,7 @@ class QMCSampler(BaseSampler):
         self._engine: Any = None
         self._engine_key: tuple | None = None
         self._engine_next = 0  # index of the point the engine returns next
-        self._lock = threading.Lock()
+        self._lock = ThreadLock()
 
     def reseed_rng(self) -> None:
         self._independent_sampler.reseed_rng()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
@@ -51,7 +51,7 @@ class IntersectionSearchSpace:
         self._space: dict[str, BaseDistribution] | None = None
         self._seen: set[int] = set()
         self._study_id: int | None = None
-        self._lock = threading.Lock()
+        self._lock = ThreadLock()
 
     def calculate(self, study: Study) -> dict[str, BaseDistribution]:
         with self._lock:
@@ -63,15 +63,6 @@ class IntersectionSearchSpace:
                 self._seen.add(trial._trial_id)
                 self._space = _intersect(self._space, trial.distributions)
             return dict(sorted((self._space or {}).items()))
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
 
 class SearchSpaceGroup:
@@ -130,7 +121,7 @@ class GroupDecomposedSearchSpace:
         self._group = SearchSpaceGroup()
         self._seen: set[int] = set()
         self._study_id: int | None = None
-        self._lock = threading.Lock()
+        self._lock = ThreadLock()
 
     def calculate(self, study: Study) -> list[dict[str, BaseDistribution]]:
         with self._lock:
@@ -141,12 +132,3 @@ class GroupDecomposedSearchSpace:
                     self._seen.add(trial._trial_id)
                     self._group.add_distributions(trial.distributions)
             return self._group.search_spaces
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()

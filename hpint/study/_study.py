@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpint import logging as _logging
 from hpint._direction import StudyDirection
+from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.storages._base import BaseStorage
 from hpint.trial._frozen import FrozenTrial, create_trial
@@ -53,16 +53,7 @@ class Study:
         # Objects told about trial events while optimize() runs (e.g. the TensorBoard callback, which
         # shows a trial and its learning curve while it trains): see _notify.
         self._trial_listeners: list[Any] = []
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._lock = ThreadLock()
 
     # ---- directions ----
     @property

@@ -10,6 +10,8 @@ that CMA-ES hands to its RandomSampler (categorical ones).
 
 from __future__ import annotations
 
+import copy
+import pickle
 import warnings
 from typing import Any
 
@@ -104,6 +106,21 @@ def test_resumed_from_sqlite_continues_like_an_uninterrupted_run(name: str, tmp_
     resumed.optimize(objective_for(name, space), n_trials=n_after)
     expected = [t.params for t in straight.trials[n_before:]]
     assert [t.params for t in resumed.trials[n_before:]] == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_pickled_study_continues_like_the_original(name: str) -> None:
+    """Studies reach spawned workers pickled (with their sampler and its state); the twin decides as the
+    original does where the sampler's draws depend only on seed, trial number and storage."""
+    space = CASES[name].resumable or "all_kinds"
+    study = _run(name, 3, space, 13)
+    twin = pickle.loads(pickle.dumps(study))  # with a copy of the in-memory storage: they now live apart
+    copy.deepcopy(study.sampler)
+    for s in (study, twin):
+        s.optimize(objective_for(name, space), n_trials=3)
+    assert len(twin.trials) == 16
+    if CASES[name].resumable:
+        assert [t.params for t in twin.trials[13:]] == [t.params for t in study.trials[13:]]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpint._pareto import CONSTRAINTS_KEY, to_minimization
+from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
 from hpint.samplers._nsga2._child import make_child
@@ -126,19 +127,10 @@ class NSGAIISampler(BaseSampler):
         self._search_space = IntersectionSearchSpace()
         self._parents = ParentStore()
         self._population_cache: tuple | None = None
-        self._lock = threading.Lock()
+        self._lock = ThreadLock()
 
     def reseed_rng(self) -> None:
         self._base_seed = _entropy()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
     # ---- the sampler contract ----
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
