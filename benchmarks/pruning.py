@@ -7,7 +7,10 @@ pruner, the median pruner, ASHA (SuccessiveHalvingPruner) and Hyperband, each wi
 arguments, for several sampler seeds, with hpint and (when installed) Optuna, both through the same
 objective code. The MLP is trained with plain torch so that the whole comparison costs minutes.
 
-A second table measures what the Lightning callback costs per epoch: the time spent in
+Another table takes hpint's Hyperband apart bracket by bracket: the epochs each bracket would train under
+ideal synchronous halving, on the fixed curves in random and in TPE's order, and in the live studies.
+
+A last table measures what the Lightning callback costs per epoch: the time spent in
 ``PruningCallback.on_validation_end`` (report to a SQLite storage + the pruner's decision) during real
 Lightning training, apart from the training itself.
 
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
+import random
 import statistics
 import sys
 import tempfile
@@ -31,6 +36,7 @@ import numpy as np
 import torch
 
 import hpint
+from hpint.pruners._rungs import bracket_budgets, rung_step
 
 PRUNERS = {
     "none": "NopPruner",
@@ -100,7 +106,7 @@ def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: 
     learning curves of its trials."""
     counter = [0]
     study = lib.create_study(
-        study_name=f"digits-{pruner}-seed{seed}",  # Hyperband's brackets hash the name: fixed, reproducible
+        study_name=study_name(pruner, seed),  # Hyperband's brackets hash the name: fixed, reproducible
         direction="maximize",
         sampler=lib.samplers.TPESampler(seed=seed),
         pruner=getattr(lib.pruners, PRUNERS[pruner])(),
@@ -119,14 +125,19 @@ def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: 
     }
 
 
-def replay(lib: Any, pruner: str, curves: list[list[float]]) -> list[int]:
+def study_name(pruner: str, seed: int) -> str:
+    """The live study's name; replays reuse it, so Hyperband puts trial n in the same bracket in both."""
+    return f"digits-{pruner}-seed{seed}"
+
+
+def replay(lib: Any, pruner: str, curves: list[list[float]], name: str = "replay") -> list[int]:
     """Feed fixed learning curves to a pruner, one trial after the other; the epochs each trial trains.
 
     Without a sampler reacting to the decisions, this isolates the pruner: two implementations of the
     same rule must stop the same trials at the same epochs.
     """
     study = lib.create_study(
-        direction="maximize", pruner=getattr(lib.pruners, PRUNERS[pruner])(), study_name="replay"
+        direction="maximize", pruner=getattr(lib.pruners, PRUNERS[pruner])(), study_name=name
     )
     trained = []
     for curve in curves:
@@ -152,7 +163,7 @@ def replay_table(args: argparse.Namespace, libs: dict[str, Any], curves: list[li
     first = {}
     for name, lib in libs.items():
         for pruner in PRUNERS:
-            runs = [replay(lib, pruner, c) for c in curves]
+            runs = [replay(lib, pruner, c, study_name(pruner, seed)) for seed, c in enumerate(curves)]
             epochs = statistics.mean(sum(r) for r in runs)
             kept = [max(c[-1] for c, n in zip(cs, r) if n == args.epochs) for cs, r in zip(curves, runs)]
             best = [max(c[-1] for c in cs) for cs in curves]
@@ -165,8 +176,9 @@ def replay_table(args: argparse.Namespace, libs: dict[str, Any], curves: list[li
             )
 
 
-def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> None:
-    """Each pruner in real studies (the sampler sees its decisions), then on fixed curves."""
+def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each pruner in real studies (the sampler sees its decisions), then on fixed curves; returns hpint's
+    runs by pruner."""
     data = digits_tensors()
     print(f"\n## Pruners: {args.trials} trials x {args.epochs} epochs, TPE, seeds 0..{args.seeds - 1}\n")
     print(
@@ -174,13 +186,13 @@ def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> None:
     )
     print("| library | pruner | epochs trained | vs. no pruning | pruned trials | best val. acc. | s/study |")
     print("|---|---|---|---|---|---|---|")
-    curves = []
+    hpint_runs: dict[str, list[dict[str, Any]]] = {}
     for name, lib in libs.items():
         baseline = None
         for pruner in PRUNERS:
             runs = [run_study(lib, pruner, seed, args, data) for seed in range(args.seeds)]
-            if lib is hpint and pruner == "none":
-                curves = [r["curves"] for r in runs]
+            if lib is hpint:
+                hpint_runs[pruner] = runs
             epochs = statistics.mean(r["epochs"] for r in runs)
             best = [r["best"] for r in runs]
             baseline = epochs if pruner == "none" else baseline
@@ -191,7 +203,90 @@ def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> None:
                 f"| {statistics.mean(r['seconds'] for r in runs):.1f} |",
                 flush=True,
             )
-    replay_table(args, libs, curves)
+    replay_table(args, libs, [r["curves"] for r in hpint_runs["none"]])
+    return hpint_runs
+
+
+# ---- where Hyperband's epochs go ----
+def ideal_share(rate: int, epochs: int, min_resource: int, reduction_factor: int) -> float:
+    """The share of ``epochs`` a trial of the bracket with early-stopping rate ``rate`` trains, on average,
+    under synchronous successive halving with unlimited trials: all reach the first rung, exactly
+    ``1 / reduction_factor`` of them each next one. Steps are 0-based epochs: step s ends epoch s + 1."""
+    trained, alive, total, rung = 0, 1.0, 0.0, 0
+    while (step := rung_step(min_resource, reduction_factor, rate, rung)) < epochs:
+        total += alive * (step + 1 - trained)
+        trained, alive, rung = step + 1, alive / reduction_factor, rung + 1
+    return (total + alive * (epochs - trained)) / epochs
+
+
+def shuffled_replay(curves: list[list[float]], name: str, n_orders: int, seed: int) -> list[float]:
+    """Mean epochs of trial number n over ``n_orders`` replays with the curves in random order (trial 0's
+    curve kept first: with max_resource "auto" it always runs to the end). Removes the sampler's trend."""
+    rng = random.Random(seed)
+    totals = [0.0] * len(curves)
+    for _ in range(n_orders):
+        order = [0, *rng.sample(range(1, len(curves)), len(curves) - 1)]
+        for n, epochs in enumerate(replay(hpint, "hyperband", [curves[i] for i in order], name)):
+            totals[n] += epochs / n_orders
+    return totals
+
+
+def rung_epochs(rate: int, epochs: int, min_resource: int, reduction_factor: int) -> list[int]:
+    """The epochs after which a bracket with early-stopping rate ``rate`` judges its trials."""
+    steps = (rung_step(min_resource, reduction_factor, rate, k) for k in range(epochs))
+    return [step + 1 for step in steps if step < epochs]
+
+
+def bracket_share(
+    trained: list[list[float]], ids: list[list[int]], bracket: int | None, epochs: int
+) -> float:
+    """Epochs trained by the trials of ``bracket`` (None: all) over all seeds, as a share of their maximum."""
+    pairs = [(e, b) for seed_e, seed_ids in zip(trained, ids) for e, b in zip(seed_e, seed_ids)]
+    chosen = [e for e, b in pairs if bracket is None or b == bracket]
+    return sum(chosen) / (len(chosen) * epochs)
+
+
+def hyperband_table(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]]) -> None:
+    """hpint's Hyperband (default arguments) bracket by bracket: its rungs, its share of the trials, the
+    epochs it would train at best, and what it trained on fixed curves and in the live studies."""
+    defaults = inspect.signature(hpint.pruners.HyperbandPruner).parameters
+    min_resource, eta = defaults["min_resource"].default, defaults["reduction_factor"].default
+    pruner = hpint.pruners.HyperbandPruner(max_resource=args.epochs)  # what "auto" resolves to here
+    n = pruner.n_brackets or 0
+    budgets = bracket_budgets(n, eta)
+    names = [study_name("hyperband", seed) for seed in range(len(runs["hyperband"]))]
+    studies = [hpint.create_study(study_name=name) for name in names]  # only their names matter
+    ids = [[pruner.bracket_id(study, t) for t in range(args.trials)] for study in studies]
+    fixed = [r["curves"] for r in runs["none"]]
+    trained = [
+        [shuffled_replay(c, name, args.orders, seed) for seed, (c, name) in enumerate(zip(fixed, names))],
+        [replay(hpint, "hyperband", c, name) for c, name in zip(fixed, names)],
+        [[len(c) for c in r["curves"]] for r in runs["hyperband"]],
+    ]
+    ideal = [ideal_share(b, args.epochs, min_resource, eta) for b in range(n)]
+    print(
+        f"\n## Hyperband's {n} brackets (min_resource {min_resource}, reduction_factor {eta}, max_resource "
+        f"{args.epochs}), seeds 0..{len(names) - 1}\n"
+    )
+    print(
+        "Epochs trained / (trials x epochs). Ideal: synchronous halving with unlimited trials. Fixed curves: "
+        f"the no-pruning studies' curves in random order (mean of {args.orders} orders) and in the order "
+        "TPE produced them. Live: the Hyperband studies of the first table.\n"
+    )
+    print(
+        "| bracket | judged after epoch | share of trials | trials per seed | ideal "
+        "| fixed curves, random order | fixed curves, study order | live |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for b in range(n):
+        judged = ", ".join(map(str, rung_epochs(b, args.epochs, min_resource, eta)))
+        counts = ", ".join(str(seed_ids.count(b)) for seed_ids in ids)
+        cells = "".join(f"| {bracket_share(t, ids, b, args.epochs):.2f} " for t in trained)
+        print(f"| {b} | {judged} | {budgets[b]}/{sum(budgets)} | {counts} | {ideal[b]:.2f} {cells}|")
+    expected = sum(u * i for u, i in zip(budgets, ideal)) / sum(budgets)
+    these = statistics.mean(ideal[b] for seed_ids in ids for b in seed_ids)
+    cells = "".join(f"| {bracket_share(t, ids, None, args.epochs):.2f} " for t in trained)
+    print(f"| all | | | {args.trials} | {expected:.2f} ({these:.2f} with these trials) {cells}|", flush=True)
 
 
 # ---- what the Lightning callback costs per epoch ----
@@ -300,6 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--orders", type=int, default=20, help="random orders per seed (Hyperband table)")
     parser.add_argument("--overhead-trials", type=int, default=10)
     parser.add_argument("--overhead-epochs", type=int, default=10)
     parser.add_argument("--no-optuna", action="store_true", help="skip Optuna even when it is installed")
@@ -315,7 +411,8 @@ def main(argv: list[str] | None = None) -> None:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         libs["optuna " + optuna.__version__] = optuna
     print(f"python {' '.join(sys.argv)}")
-    pruner_table(args, libs)
+    runs = pruner_table(args, libs)
+    hyperband_table(args, runs)
     if not args.skip_overhead:
         callback_overhead(args)
 
