@@ -10,11 +10,24 @@ Per epoch: the milliseconds of one ``trial.report(value, epoch)`` plus ``trial.s
 trainer callback does every epoch), with MedianPruner and with SuccessiveHalvingPruner, in a study that
 already holds 200 finished trials of 20 epochs (run in memory with the same pruner, then copied into the
 storage with ``add_trials``). The measured trials report the best value at every epoch, so they are never
-pruned and every epoch is timed: median and mean of wall and CPU (this thread's) time per epoch.
+pruned and every epoch is timed: median and mean of wall and CPU (this thread's) time per epoch. Each row
+runs with warm CPU caches (epochs back to back) and with cold ones (a 64 MB buffer is rewritten before
+every epoch, as a training epoch replaces what the caches hold; a trainer callback runs in that state).
 
     python benchmarks/overhead.py                 # 1,000 trials, best of 3 runs per row
     python benchmarks/overhead.py --trials 300 --repeat 1
     python benchmarks/overhead.py --only epoch    # the per-epoch table alone
+
+Timings move with the machine's load; instruction counts do not. ``--ctypes-call`` routes each timed
+epoch through a ctypes function pointer, so that callgrind can count those calls alone (``ffi_call``),
+with its cache simulation standing in for the cold caches (give it the size of one CPU's last-level
+cache), e.g. for the SQLite + median + cold row:
+
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect='ffi_call*' --cache-sim=yes \
+        --LL=33554432,16,64 python benchmarks/overhead.py --only epoch --no-optuna --ctypes-call \
+        --epoch-trials 2 --storage sqlite --pruner median --caches cold
+
+and divide callgrind's totals by the number of timed epochs the script prints.
 """
 
 from __future__ import annotations
@@ -117,8 +130,32 @@ def make_pruner(lib: Any, name: str) -> Any:
     return lib.pruners.MedianPruner() if name == "median" else lib.pruners.SuccessiveHalvingPruner()
 
 
-def epoch_costs(lib: Any, storage: str | None, pruner_name: str, past: list[Any], trials: int) -> list[float]:
-    """(wall median, wall mean, CPU median, CPU mean) ms of report + should_prune, ``trials`` x epochs."""
+class CacheEvictor:
+    """Rewrites a buffer larger than a CPU's last-level cache: what a training epoch does to the caches."""
+
+    def __init__(self, megabytes: int = 64) -> None:
+        import numpy as np
+
+        self._buffer = np.ones(megabytes * 2**20 // 8)
+
+    def __call__(self) -> None:
+        self._buffer *= 1.0
+
+
+def epoch_costs(
+    lib: Any,
+    storage: str | None,
+    pruner_name: str,
+    past: list[Any],
+    trials: int,
+    before_epoch: Callable[[], None] | None = None,
+    through_ctypes: bool = False,
+) -> list[float]:
+    """(wall median, wall mean, CPU median, CPU mean) ms of report + should_prune, ``trials`` x epochs.
+
+    ``before_epoch`` runs untimed before each epoch; ``through_ctypes`` calls the timed code through a
+    ctypes function pointer (see the module docstring).
+    """
     study = lib.create_study(
         storage=storage, sampler=lib.samplers.RandomSampler(seed=1), pruner=make_pruner(lib, pruner_name)
     )
@@ -126,39 +163,69 @@ def epoch_costs(lib: Any, storage: str | None, pruner_name: str, past: list[Any]
     epochs = len(past[0].intermediate_values)
     wall: list[float] = []
     cpu: list[float] = []
+    current: dict[str, Any] = {}
+
+    def one_epoch() -> None:
+        current["trial"].report(current["value"], current["epoch"])
+        current["pruned"] = current["trial"].should_prune()
+
+    timed: Callable[[], None] = one_epoch
+    if through_ctypes:
+        import ctypes
+
+        timed = ctypes.CFUNCTYPE(None)(one_epoch)
     for _ in range(trials):
         trial = study.ask()
         trial.suggest_float("x", 0.0, 1.0)
         for epoch in range(epochs):
             value = 0.01 / (epoch + 1)  # below every past curve: never pruned
+            current.update(trial=trial, value=value, epoch=epoch)
+            if before_epoch is not None:
+                before_epoch()
             start, cpu_start = time.perf_counter(), time.thread_time()
-            trial.report(value, epoch)
-            pruned = trial.should_prune()
+            timed()
             wall.append(time.perf_counter() - start)
             cpu.append(time.thread_time() - cpu_start)
-            assert not pruned
+            assert not current["pruned"]
         study.tell(trial, value)
     return [1000 * f(times) for times in (wall, cpu) for f in (statistics.median, statistics.mean)]
 
 
-def print_epoch_table(libs: dict[str, Any], trials: int, tmp: str) -> None:
+def print_epoch_table(libs: dict[str, Any], args: argparse.Namespace, tmp: str) -> None:
     past_trials, epochs = 200, 20
     print(
-        f"\nPer epoch: ms of report + should_prune, {trials} trials x {epochs} epochs after "
+        f"\nPer epoch: ms of report + should_prune, {args.epoch_trials} trials x {epochs} epochs after "
         f"{past_trials} finished trials"
     )
-    header = f"{'library':<8} {'storage':<8} {'pruner':<7} {'wall median':>11} {'wall mean':>10}"
+    header = (
+        f"{'library':<8} {'storage':<8} {'pruner':<7} {'caches':<6} {'wall median':>11} {'wall mean':>10}"
+    )
     print(f"{header} {'cpu median':>11} {'cpu mean':>9}")
+    evict = CacheEvictor()
+    timed_epochs = 0
     for name, lib in libs.items():
-        for pruner_name in ("median", "sha"):
+        for pruner_name in args.pruner:
             past = history(lib, pruner_name, past_trials, epochs)
-            for kind in ("memory", "sqlite"):
-                storage = None if kind == "memory" else f"sqlite:///{Path(tmp) / f'{name}-{pruner_name}.db'}"
-                wall_med, wall_mean, cpu_med, cpu_mean = epoch_costs(lib, storage, pruner_name, past, trials)
-                print(
-                    f"{name:<8} {kind:<8} {pruner_name:<7} {wall_med:>11.3f} {wall_mean:>10.3f} "
-                    f"{cpu_med:>11.3f} {cpu_mean:>9.3f}"
-                )
+            for kind in args.storage:
+                for caches in args.caches:
+                    db = Path(tmp) / f"{name}-{pruner_name}-{caches}.db"
+                    storage = None if kind == "memory" else f"sqlite:///{db}"
+                    wall_med, wall_mean, cpu_med, cpu_mean = epoch_costs(
+                        lib,
+                        storage,
+                        pruner_name,
+                        past,
+                        args.epoch_trials,
+                        before_epoch=evict if caches == "cold" else None,
+                        through_ctypes=args.ctypes_call,
+                    )
+                    timed_epochs += args.epoch_trials * epochs
+                    print(
+                        f"{name:<8} {kind:<8} {pruner_name:<7} {caches:<6} {wall_med:>11.3f} "
+                        f"{wall_mean:>10.3f} {cpu_med:>11.3f} {cpu_mean:>9.3f}",
+                        flush=True,
+                    )
+    print(f"({timed_epochs} timed epochs)")
 
 
 def main() -> None:
@@ -168,10 +235,16 @@ def main() -> None:
     parser.add_argument("--import-repeat", type=int, default=15)
     parser.add_argument("--epoch-trials", type=int, default=10, help="trials timed per per-epoch row")
     parser.add_argument("--only", choices=("trial", "epoch", "import"), help="print one table only")
+    parser.add_argument("--no-optuna", action="store_true", help="skip Optuna even when it is installed")
+    epoch = parser.add_argument_group("per-epoch table")
+    epoch.add_argument("--storage", nargs="+", choices=("memory", "sqlite"), default=["memory", "sqlite"])
+    epoch.add_argument("--pruner", nargs="+", choices=("median", "sha"), default=["median", "sha"])
+    epoch.add_argument("--caches", nargs="+", choices=("warm", "cold"), default=["warm", "cold"])
+    epoch.add_argument("--ctypes-call", action="store_true", help="time through ctypes, for callgrind")
     args = parser.parse_args()
 
     libs: dict[str, Any] = {"hpint": hpint}
-    if importlib.util.find_spec("optuna") is not None:
+    if not args.no_optuna and importlib.util.find_spec("optuna") is not None:
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -182,7 +255,7 @@ def main() -> None:
         if args.only in (None, "trial"):
             print_trial_table(libs, args.trials, args.repeat, tmp)
         if args.only in (None, "epoch"):
-            print_epoch_table(libs, args.epoch_trials, tmp)
+            print_epoch_table(libs, args, tmp)
     if args.only in (None, "import"):
         print_import_table(libs, args.import_repeat)
 

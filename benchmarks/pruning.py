@@ -16,6 +16,7 @@ Lightning training, apart from the training itself.
 
     nice -n 10 python benchmarks/pruning.py                       # 30 trials x 20 epochs, 3 seeds
     nice -n 10 python benchmarks/pruning.py --seeds 1 --trials 10  # a quick look
+    nice -n 10 python benchmarks/pruning.py --only-overhead         # the Lightning callback table alone
 """
 
 from __future__ import annotations
@@ -399,7 +400,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--overhead-trials", type=int, default=10)
     parser.add_argument("--overhead-epochs", type=int, default=10)
     parser.add_argument("--no-optuna", action="store_true", help="skip Optuna even when it is installed")
-    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--skip-overhead", action="store_true", help="skip the Lightning callback table")
+    parser.add_argument("--only-overhead", action="store_true", help="run only the Lightning callback table")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
@@ -411,8 +413,9 @@ def main(argv: list[str] | None = None) -> None:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         libs["optuna " + optuna.__version__] = optuna
     print(f"python {' '.join(sys.argv)}")
-    runs = pruner_table(args, libs)
-    hyperband_table(args, runs)
+    if not args.only_overhead:
+        runs = pruner_table(args, libs)
+        hyperband_table(args, runs)
     if not args.skip_overhead:
         callback_overhead(args)
 

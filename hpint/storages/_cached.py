@@ -39,12 +39,51 @@ __all__ = ["CachedStorage"]
 
 
 class _StudyCache:
-    """What this process knows of one study's trials."""
+    """What this process knows of one study's trials, and the lists last returned from it.
+
+    A pruner asks for the COMPLETE trials every epoch. Building that list anew (a pass over every trial
+    and its state) would cost O(trials) per epoch, and more than the database read when the CPU's caches
+    are cold; so each list is kept with the version it was built at and reused while no trial it could
+    contain changed. ``finished_version`` moves only when a finished record is added or replaced, so a
+    running trial's reports do not invalidate the lists of finished trials.
+    """
 
     def __init__(self) -> None:
         self.records: dict[int, FrozenTrial] = {}  # number -> latest known record
         self.max_seen = -1  # every trial numbered up to this was read (numbers are gap-free)
         self.unfinished: dict[int, int] = {}  # trial_id -> number, for trials owned elsewhere
+        self.version = 0  # moves on any change to what get_all_trials could return
+        self.finished_version = 0  # moves on a change to a finished record (or to max_seen)
+        self._views: dict[frozenset[TrialState] | None, tuple[int, list[FrozenTrial]]] = {}
+
+    def put(self, trial: FrozenTrial) -> None:
+        old = self.records.get(trial.number)
+        self.records[trial.number] = trial
+        self.version += 1
+        if trial.state.is_finished() or (old is not None and old.state.is_finished()):
+            self.finished_version += 1
+
+    def seen_up_to(self, number: int) -> None:
+        if number > self.max_seen:
+            self.max_seen = number
+            self.version += 1
+            self.finished_version += 1
+
+    def view(self, key: frozenset[TrialState] | None) -> list[FrozenTrial]:
+        """The known trials in ``key``'s states (all if None) numbered up to ``max_seen``, by number.
+
+        The list is shared with later calls: the caller must copy it before handing it out.
+        """
+        version = self.finished_version if _finished_only(key) else self.version
+        kept = self._views.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        records = self.records
+        trials = [records[n] for n in range(self.max_seen + 1) if n in records]
+        if key is not None:
+            trials = [t for t in trials if t.state in key]
+        self._views[key] = (version, trials)
+        return trials
 
 
 class _OwnedTrial:
@@ -53,7 +92,7 @@ class _OwnedTrial:
     def __init__(self, study_id: int, record: FrozenTrial) -> None:
         self.study_id = study_id
         self.record = record
-        self.pending = TrialUpdate()
+        self.pending: TrialUpdate | None = None  # buffered params and user attributes, if any
         self.lock = threading.Lock()
 
 
@@ -83,10 +122,10 @@ class CachedStorage(BaseStorage):
             owned = list(self._owned.items())
         for trial_id, entry in owned:
             with entry.lock:
-                if entry.pending.is_empty():
+                if entry.pending is None:
                     continue
                 self._backend.update_trial(trial_id, entry.pending)
-                entry.pending = TrialUpdate()
+                entry.pending = None
 
     def close(self) -> None:
         self.flush()
@@ -158,21 +197,26 @@ class CachedStorage(BaseStorage):
         with entry.lock:
             if self._owned.get(trial_id) is not entry:  # finished meanwhile by another thread
                 return self._update_unowned(trial_id, update)
-            now = datetime.datetime.now()
-            record = entry.record.copy()
-            if not apply_update(record, update, now):  # raises like the backend would
-                return False
+            now = None  # the time is recorded only with a state change
+            if update.is_report() and entry.record.state == TrialState.RUNNING:
+                record = _with_reported(entry.record, update)
+            else:
+                now = datetime.datetime.now()
+                record = entry.record.copy()
+                if not apply_update(record, update, now):  # raises like the backend would
+                    return False
             if _bufferable(update):
                 _check_json(update.user_attrs)
                 buffered = TrialUpdate(params=update.params, user_attrs=copy_attrs(update.user_attrs or {}))
-                entry.pending = entry.pending.merge(buffered)
+                entry.pending = buffered if entry.pending is None else entry.pending.merge(buffered)
             else:
                 try:
-                    self._backend.update_trial_at(trial_id, entry.pending.merge(update), now)
+                    write = update if entry.pending is None else entry.pending.merge(update)
+                    self._backend.update_trial_at(trial_id, write, now)
                 except UpdateFinishedTrialError:
                     self._disown(trial_id)  # finished elsewhere (e.g. failed as stale): drop our view
                     raise
-                entry.pending = TrialUpdate()
+                entry.pending = None
             self._publish(entry, record)
             return True
 
@@ -231,10 +275,12 @@ class CachedStorage(BaseStorage):
         deepcopy: bool = True,
         states: Container[TrialState] | None = None,
     ) -> list[FrozenTrial]:
-        trials = self._refresh(study_id)
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
-        return [t.copy() for t in trials] if deepcopy else trials
+        key = _states_key(states)
+        # A read of finished trials only (a pruner's, every epoch) need not refresh others' running ones.
+        self._refresh(study_id, _finished_only(key))
+        with self._lock:
+            trials = self._studies.setdefault(study_id, _StudyCache()).view(key)
+            return [t.copy() for t in trials] if deepcopy else list(trials)
 
     def get_waiting_trial_ids(self, study_id: int) -> list[int]:
         return self._backend.get_waiting_trial_ids(study_id)
@@ -250,30 +296,32 @@ class CachedStorage(BaseStorage):
         return self._backend.get_trial_id_from_study_id_trial_number(study_id, trial_number)
 
     # ---- bookkeeping (callers hold self._lock where noted) ----
-    def _refresh(self, study_id: int) -> list[FrozenTrial]:
-        """Read what changed in the study since the last read; return all its trials by number."""
+    def _refresh(self, study_id: int, finished_only: bool = False) -> None:
+        """Read what changed in the study since the last read.
+
+        ``finished_only``: others' trials that are still unfinished keep their last-read records (the
+        caller filters them out), so only new trials and those that finished since are read.
+        """
         with self._lock:
             cache = self._studies.setdefault(study_id, _StudyCache())
             after, unfinished = cache.max_seen, list(cache.unfinished)
-        fresh = self._backend.get_trials_since(study_id, after, unfinished)
+        fresh = self._backend.get_trials_since(study_id, after, unfinished, finished_only)
         with self._lock:
             cache = self._studies.setdefault(study_id, _StudyCache())
             for trial in fresh:
                 entry = self._owned.get(trial._trial_id)
                 if entry is not None and not trial.state.is_finished():
-                    cache.max_seen = max(cache.max_seen, trial.number)
+                    cache.seen_up_to(trial.number)
                     continue  # our own view (with buffered writes) is newer
                 if entry is not None:
                     self._owned.pop(trial._trial_id, None)
                 self._remember(study_id, trial, own=False)
-                cache.max_seen = max(cache.max_seen, trial.number)
-            records = cache.records
-            return [records[n] for n in range(cache.max_seen + 1) if n in records]
+                cache.seen_up_to(trial.number)
 
     def _remember(self, study_id: int, trial: FrozenTrial, own: bool) -> None:
         """Record ``trial`` in the cache (caller holds ``self._lock``)."""
         cache = self._studies.setdefault(study_id, _StudyCache())
-        cache.records[trial.number] = trial
+        cache.put(trial)
         trial_id = trial._trial_id
         if trial.state.is_finished():
             cache.unfinished.pop(trial_id, None)
@@ -286,14 +334,14 @@ class CachedStorage(BaseStorage):
         if trial.number == cache.max_seen + 1:
             # Numbers are gap-free, so every trial up to this one is known: the next read need not fetch
             # it (with its children) again. Unfinished trials of others are re-read through `unfinished`.
-            cache.max_seen = trial.number
+            cache.seen_up_to(trial.number)
 
     def _publish(self, entry: _OwnedTrial, record: FrozenTrial) -> None:
         """Make ``record`` the owned trial's current view (caller holds ``entry.lock``)."""
         entry.record = record
         with self._lock:
             cache = self._studies.setdefault(entry.study_id, _StudyCache())
-            cache.records[record.number] = record
+            cache.put(record)
             if record.state.is_finished():
                 self._finished[record._trial_id] = record
                 self._owned.pop(record._trial_id, None)
@@ -308,6 +356,19 @@ class CachedStorage(BaseStorage):
         return f"CachedStorage({self._backend!r})"
 
 
+def _states_key(states: Container[TrialState] | None) -> frozenset[TrialState] | None:
+    """``states`` as a hashable set (None for all states)."""
+    if states is None:
+        return None
+    if isinstance(states, (tuple, list, set, frozenset)):
+        return frozenset(states)
+    return frozenset(s for s in TrialState if s in states)  # any other container
+
+
+def _finished_only(key: frozenset[TrialState] | None) -> bool:
+    return key is not None and TrialState.RUNNING not in key and TrialState.WAITING not in key
+
+
 def _check_json(attrs: dict[str, Any] | None) -> None:
     """Fail at ``set_user_attr`` rather than at the later write if a value cannot be stored."""
     for key, value in (attrs or {}).items():
@@ -317,6 +378,18 @@ def _check_json(attrs: dict[str, Any] | None) -> None:
             raise TypeError(
                 f"User attribute {key!r} must be JSON-serialisable to be stored in a database: {e}"
             ) from None
+
+
+def _with_reported(record: FrozenTrial, update: TrialUpdate) -> FrozenTrial:
+    """``record`` with ``update``'s intermediate values: :func:`apply_update` for a report, cheaper.
+
+    The new record shares its other dicts with ``record``. That is safe because a record is never
+    changed in place once published: every later update starts from a full copy.
+    """
+    new = object.__new__(FrozenTrial)
+    new.__dict__ = record.__dict__.copy()
+    new.intermediate_values = {**record.intermediate_values, **(update.intermediate_values or {})}
+    return new
 
 
 def _bufferable(update: TrialUpdate) -> bool:

@@ -26,6 +26,20 @@ class TrialUpdate:
     user_attrs: dict[str, Any] | None = None
     system_attrs: dict[str, Any] | None = None
 
+    def is_report(self) -> bool:
+        """Intermediate values and nothing else: what ``trial.report`` writes every epoch.
+
+        Storages give such an update a shorter path (it changes no state and needs no fsync).
+        """
+        return (
+            bool(self.intermediate_values)
+            and self.state is None
+            and self.values is None
+            and not self.params
+            and not self.user_attrs
+            and not self.system_attrs
+        )
+
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) in (None, {}) for f in dataclasses.fields(self))
 

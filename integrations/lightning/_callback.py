@@ -43,12 +43,13 @@ class PruningCallback:
       their histories equal, and checks at ``setup`` that all ranks train the same parameters. Ranks > 0
       start from an empty study, so resuming a stored study that already holds trials fails that check
       (rank 0 samples from a history they lack): resume such studies with ``ddp_spawn``.
-    - ``strategy="ddp_spawn"`` pickles the trainer, this callback and the trial into new processes, so
-      the study needs a database storage (``"sqlite:///study.db"``, PostgreSQL, MySQL): an in-memory
-      storage would be copied and what the workers write would be lost (the callback raises a
-      ``ValueError`` saying so). The main process learns of the decision from the storage when the
-      objective returns; with fork-based strategies (``"ddp_fork"``) call :meth:`check_pruned` after
-      ``fit``.
+    - ``strategy="ddp_spawn"`` pickles the trainer, this callback and the trial into new processes, and
+      ``strategy="ddp_fork"`` forks them (rank 0 included), so the study needs a database storage
+      (``"sqlite:///study.db"``, PostgreSQL, MySQL): an in-memory storage would be copied and what the
+      workers write would be lost (the callback raises a ``ValueError`` saying so). The process running
+      the study learns rank 0's decision and learning curve from the storage when the objective returns.
+      Under ``ddp_fork`` the ranks inherit the storage object: they open database connections of their
+      own (the parent's are never used across the fork), so the same storages work as with ``ddp_spawn``.
 
     Args:
         trial: the trial of the running objective.
@@ -81,6 +82,7 @@ class PruningCallback:
         self._last_epoch: int | None = None
         self._pruned_epoch: int | None = None
         self._warned_repeat = False
+        _distributed.watch_forks(self)
 
     # ---- Lightning hooks ----
     def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
@@ -143,8 +145,8 @@ class PruningCallback:
     def check_pruned(self) -> None:
         """Raise ``hpint.TrialPruned`` if the trial was pruned; call after ``trainer.fit``.
 
-        Not needed with ``Study.optimize`` in the usual setups (the trial ends PRUNED anyway); useful with
-        fork-based strategies, or with ask-and-tell loops that decide themselves how to record the trial.
+        Not needed with ``Study.optimize`` (the trial ends PRUNED anyway, under every strategy); useful
+        with ask-and-tell loops that decide themselves how to record the trial.
         """
         if self.pruned:
             epoch = self._pruned_epoch if self._pruned_epoch is not None else stored_pruned_step(self._trial)
@@ -175,9 +177,7 @@ class PruningCallback:
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled to go to another process (ddp_spawn): there the decision is taken, and this process's
         # trial learns of it through the storage when the objective returns.
-        trial = self._trial
-        if getattr(trial, "_end_as_pruned", None) is False and hasattr(trial, "_cached"):
-            trial._end_as_pruned = _distributed.PrunedInAnotherProcess(trial)  # type: ignore[attr-defined]
+        _distributed.expect_outcome_elsewhere(self._trial)
         return (_namespace.rebuild, (self._mixin, self._packages, self.__dict__.copy()))
 
     def __repr__(self) -> str:

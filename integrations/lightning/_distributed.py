@@ -10,6 +10,10 @@ A callback runs in every process of a distributed fit, in one of three roles:
 - ``FOLLOWER`` (rank > 0 of ``"ddp_spawn"`` or a fork-based strategy): the callback and its trial are
   copies of the main process's; it only stops training when rank 0 says so.
 
+Under ``"ddp_spawn"`` and ``"ddp_fork"`` rank 0 itself runs in a process started for the fit, so the main
+process, where ``Study.optimize`` records the trial, learns the outcome from the storage afterwards
+(:class:`PrunedInAnotherProcess`), set up when the callback is pickled (spawn) or the process forked.
+
 Every rank calls the same collectives in the same order, and an error on rank 0 is handed to the others
 before anyone raises, so a failure never leaves a rank waiting forever.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -168,3 +173,42 @@ class PrunedInAnotherProcess:
 
     def __repr__(self) -> str:
         return "PrunedInAnotherProcess()"
+
+
+def expect_outcome_elsewhere(trial: BaseTrial) -> None:
+    """Make ``trial`` (in this process) learn from the storage, when it ends, what another process did.
+
+    Nothing changes if the trial already knows (pruned here, or set up before).
+    """
+    if getattr(trial, "_end_as_pruned", None) is False and hasattr(trial, "_cached"):
+        trial._end_as_pruned = PrunedInAnotherProcess(trial)  # type: ignore[attr-defined]
+
+
+# ---- fork-based strategies ("ddp_fork"): the fork is the only moment this process sees ----
+# Lightning forks every rank, rank 0 included, from inside ``trainer.fit``; no callback hook runs in this
+# process before or after. So every callback alive here registers, and at a fork its trial is set up to
+# read the outcome from the storage, as pickling does under ddp_spawn. Other forks (e.g. DataLoader
+# workers) set it up too; then the trial's end costs one read of it, and the outcome is the same.
+_IN_THIS_PROCESS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def watch_forks(callback: Any) -> None:
+    """Register ``callback`` (with ``_trial`` and ``_creator_pid``) for :func:`_before_fork`."""
+    _IN_THIS_PROCESS.add(callback)
+
+
+def _before_fork() -> None:
+    pid = os.getpid()
+    for callback in list(_IN_THIS_PROCESS):
+        if callback._creator_pid == pid:
+            expect_outcome_elsewhere(callback._trial)
+
+
+def _after_fork_in_child() -> None:
+    for callback in list(_IN_THIS_PROCESS):
+        trial = callback._trial
+        if isinstance(getattr(trial, "_end_as_pruned", None), PrunedInAnotherProcess):
+            trial._end_as_pruned = False  # the child's copy starts undecided, as under ddp_spawn
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

@@ -1,8 +1,11 @@
-"""The Lightning pruning callback under DDP: 2 CPU processes (gloo), strategies ``ddp`` and ``ddp_spawn``.
+"""The Lightning pruning callback under DDP: 2 CPU processes (gloo), strategies ``ddp``, ``ddp_spawn`` and
+``ddp_fork``.
 
-Both runs are scripts started as subprocesses (``ddp`` relaunches the script for rank 1), at the same time
+The runs are scripts started as subprocesses (``ddp`` relaunches the script for rank 1), at the same time
 to save wall-clock time, each with a timeout so that a hang fails the test instead of blocking CI. See
 _lightning_scripts/ddp_study.py for the study: trial 0 completes, trial 1 is pruned after epoch 1.
+``ddp_fork`` forks both ranks from the process that runs the study, with the SQLite storage's connections
+open: the ranks must use connections of their own, and the study's process must learn rank 0's outcome.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 SCRIPT = Path(__file__).parent / "_lightning_scripts" / "ddp_study.py"
 TIMEOUT = 240  # seconds per run; a healthy run takes 20-60 s on 2 busy cores
-N_TRIALS = {"ddp": 3, "ddp_spawn": 2}  # each ddp_spawn fit starts 2 fresh Python processes
+N_TRIALS = {"ddp": 3, "ddp_spawn": 2, "ddp_fork": 2}  # each ddp_spawn fit starts 2 fresh Python processes
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +87,7 @@ def test_rank_zero_records_each_trial_once(runs, strategy):
     assert sorted(trials[1].intermediate_values) == [0, 1]
     assert trials[1].value == trials[1].intermediate_values[1]
     assert trials[1].system_attrs["integration:pruned_step"] == 1
-    # The process that ran the study saw what the workers stored (ddp_spawn: not a stale cached view).
+    # The process that ran the study saw what the workers stored (ddp_spawn, ddp_fork: not a stale view).
     summary = json.loads((out / "rank0.json").read_text())
     assert [(s["state"], s["steps"]) for s in summary] == [
         (t.state.name, sorted(t.intermediate_values)) for t in trials

@@ -278,6 +278,8 @@ def test_unknown_trial_ids_raise_key_error(storage):
         storage.get_trial(10**6)
     with pytest.raises(KeyError):
         storage.update_trial(10**6, TrialUpdate(user_attrs={"a": 1}))
+    with pytest.raises(KeyError):
+        storage.update_trial(10**6, TrialUpdate(intermediate_values={0: 1.0}))  # a report: its own path
     with pytest.raises(KeyError, match="No trial with number 5"):
         storage.get_trial_id_from_study_id_trial_number(sid, 5)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -42,11 +44,32 @@ def create_engine(url: str, engine_kwargs: dict[str, Any] | None) -> sa.Engine:
             kwargs.setdefault("poolclass", sa.pool.StaticPool)
         engine = sa.create_engine(url, **kwargs)
         _set_up_sqlite(engine, wal=not memory)
-        return engine
-    if backend in ("mysql", "mariadb"):
-        kwargs.setdefault("pool_recycle", 3600)  # MySQL closes idle connections after wait_timeout
-        kwargs.setdefault("isolation_level", "READ COMMITTED")  # fewer gap locks, hence fewer deadlocks
-    return sa.create_engine(url, **kwargs)
+    else:
+        if backend in ("mysql", "mariadb"):
+            kwargs.setdefault("pool_recycle", 3600)  # MySQL closes idle connections after wait_timeout
+            kwargs.setdefault("isolation_level", "READ COMMITTED")  # fewer gap locks, hence fewer deadlocks
+        engine = sa.create_engine(url, **kwargs)
+    _ENGINES.add(engine)
+    return engine
+
+
+# ---- fork: a child process must not use its parent's connections ----
+# Lightning's "ddp_fork", multiprocessing's default start method on Linux and DataLoader workers fork the
+# process with the storage's pool holding open connections. A PostgreSQL or MySQL connection used by both
+# processes would interleave their messages on one socket, and SQLite's documentation says not to carry a
+# connection across fork() at all. So a child starts with an empty pool and opens its own connections; the
+# inherited ones are left unclosed (closing them could end the parent's sessions), as SQLAlchemy's
+# "Using Connection Pools with Multiprocessing or os.fork()" recommends. The parent is not touched: it
+# forks cheaply (DataLoader workers may fork every epoch) and keeps its connections.
+_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def _set_up_sqlite(engine: sa.Engine, wal: bool) -> None:

@@ -21,9 +21,11 @@ from hpint.exceptions import DuplicatedStudyError, StorageInternalError, UpdateF
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, study_not_found
 from hpint.storages._rdb import rows, schema, writes
 from hpint.storages._rdb.engine import Transactions, create_engine
+from hpint.storages._rdb.epoch import SqliteEpochPath
 from hpint.storages._rdb.models import (
     NAME_LENGTH,
     dump_json,
+    encode_float,
     studies,
     study_attrs,
     trial_attrs,
@@ -31,7 +33,7 @@ from hpint.storages._rdb.models import (
     trial_params,
     trials,
 )
-from hpint.storages._rdb.url import normalize_url
+from hpint.storages._rdb.url import backend_name, is_sqlite_memory, normalize_url
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
@@ -68,6 +70,8 @@ class RDBStorage(BaseStorage):
     def _connect(self) -> None:
         self.engine = create_engine(self.url, self.engine_kwargs)
         self._tx = Transactions(self.engine, self.url)
+        sqlite_file = backend_name(self.url) == "sqlite" and not is_sqlite_memory(self.url)
+        self._epoch = SqliteEpochPath(self.engine) if sqlite_file else None
 
     def _check_or_create_schema(self, create: bool) -> None:
         def check(conn: sa.Connection) -> str | None:
@@ -93,6 +97,8 @@ class RDBStorage(BaseStorage):
         self._connect()
 
     def close(self) -> None:
+        if self._epoch is not None:
+            self._epoch.close()
         self.engine.dispose()
 
     # ---- studies ----
@@ -194,20 +200,26 @@ class RDBStorage(BaseStorage):
     def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
         return self.update_trial_at(trial_id, update, rows.now())
 
-    def update_trial_at(self, trial_id: int, update: TrialUpdate, now: datetime.datetime) -> bool:
-        """:meth:`update_trial` with the time to record as start/completion (the cache keeps the same)."""
-        encoded = writes.EncodedUpdate(update)
+    def update_trial_at(self, trial_id: int, update: TrialUpdate, now: datetime.datetime | None) -> bool:
+        """:meth:`update_trial` with the time to record as start/completion (the cache keeps the same).
 
-        allowed = [int(TrialState.WAITING)]
-        if update.state != TrialState.RUNNING:  # a claim needs a WAITING trial; other writes any unfinished
-            allowed.append(int(TrialState.RUNNING))
+        ``now`` may be None when ``update`` changes no state (the time is then not used).
+        """
+        report = _single_report(update)
+        if report is not None and self._epoch is not None:
+            step, value = report
+            if self._epoch.report(trial_id, step, *encode_float(value)):
+                return True
+            # Not written (no such trial, a finished one, or an error): the path below says which.
+        encoded = writes.EncodedUpdate(update)
+        claim = update.state == TrialState.RUNNING  # needs a WAITING trial; other writes any unfinished one
 
         def write(conn: sa.Connection) -> bool:
             # One statement checks the state, locks the row and writes the trial's own columns.
-            columns = encoded.trial_columns(now)
-            key = {"tid": trial_id, "allowed": allowed}
+            columns = encoded.trial_columns(now or rows.now())
+            key = {"tid": trial_id}
             hit = (
-                conn.execute(writes.GUARDED_UPDATE, {**key, **columns})
+                conn.execute(writes.GUARDED_UPDATE[claim], {**key, **columns})
                 if columns
                 else conn.execute(writes.LOCK_ROW, key)
             )
@@ -252,26 +264,44 @@ class RDBStorage(BaseStorage):
         return self._tx.read(read)
 
     def get_trials_since(
-        self, study_id: int, after_number: int, trial_ids: Sequence[int]
+        self, study_id: int, after_number: int, trial_ids: Sequence[int], finished_only: bool = False
     ) -> list[FrozenTrial]:
-        """Trials numbered above ``after_number`` plus those in ``trial_ids``: what a cache must refresh."""
+        """Trials numbered above ``after_number`` plus those in ``trial_ids``: what a cache must refresh.
+
+        ``finished_only``: of ``trial_ids``, return only those that are finished now; for a caller that
+        reads finished trials only, the others' running trials need not be re-read with their children.
+
+        One statement tells what changed (usually nothing); only the trials to return are then read, with
+        their children, in one transaction.
+        """
         params: dict[str, Any] = {"sid": study_id, "after": after_number}
-        where, query = _SINCE
         if trial_ids:
-            where, query = _SINCE_OR_IDS
             params["ids"] = list(trial_ids)
-
-        def changed_rows(conn: sa.Connection) -> list[sa.Row]:
-            found = conn.execute(query, params).all()
-            if not found:
-                raise study_not_found(study_id)
-            return [r for r in found if r.trial_id is not None]
-
-        # Usually nothing changed: one statement says so. Otherwise (and always when other processes'
-        # unfinished trials must be re-read) read the trials and their children in one transaction.
-        if not trial_ids and not self._tx.read(changed_rows, one_statement=True):
+        probed = self._probe(params)
+        if not probed:
+            raise study_not_found(study_id)
+        changed = [r for r in probed if r[0] is not None]
+        wanted = [
+            trial_id
+            for trial_id, number, state in changed
+            if not finished_only or number > after_number or TrialState(state).is_finished()
+        ]
+        if not wanted:
             return []
-        return self._tx.read(lambda conn: rows.trials_from_rows(conn, changed_rows(conn), where, params))
+        if len(wanted) == len(changed):  # by the probe's own condition: no list of ids to bind
+            where = _SINCE_OR_IDS if trial_ids else _SINCE
+        else:
+            where, params = trials.c.trial_id.in_(wanted), {}
+        return self._tx.read(lambda conn: rows.load_trials(conn, where, params))
+
+    def _probe(self, params: dict[str, Any]) -> list[Any]:
+        """``(trial_id, number, state)`` rows of :meth:`get_trials_since`'s changed trials (see _PROBE)."""
+        if self._epoch is not None:
+            found = self._epoch.probe(params["sid"], params["after"], params.get("ids", ()))
+            if found is not None:
+                return found
+        query = _PROBE_OR_IDS if "ids" in params else _PROBE
+        return self._tx.read(lambda conn: conn.execute(query, params).all(), one_statement=True)
 
     def get_trial_and_study_id(self, trial_id: int) -> tuple[int, FrozenTrial]:
         """A trial and the id of its study, read in one transaction."""
@@ -339,28 +369,37 @@ class RDBStorage(BaseStorage):
 
 
 def _where_since(*, with_ids: bool) -> tuple[sa.ColumnElement[bool], sa.Select]:
-    """``get_trials_since``'s condition and query, built once (bound: sid, after and maybe ids).
+    """``get_trials_since``'s condition and probe, built once (bound: sid, after and maybe ids).
 
-    The query is the study's row outer-joined to its changed trials, so one statement both reads what
-    changed and tells whether the study exists (a row of NULL trial columns when nothing changed, no row
-    when the study is gone): the common case of a pruner's read, every epoch, is one SELECT.
+    The probe is the study's row outer-joined to its changed trials, so one statement both tells what
+    changed and whether the study exists (a row of NULL trial columns when nothing changed, no row when
+    the study is gone): the common case of a pruner's read, every epoch, is one SELECT. On SQLite files
+    :mod:`.epoch` runs the same query without SQLAlchemy's execution machinery.
     """
     changed = trials.c.number > sa.bindparam("after")
     if with_ids:
         changed = changed | trials.c.trial_id.in_(sa.bindparam("ids", expanding=True))
     study_id = sa.bindparam("sid")
-    query = (
-        sa.select(trials)
+    probe = (
+        sa.select(trials.c.trial_id, trials.c.number, trials.c.state)
         .select_from(studies.outerjoin(trials, (trials.c.study_id == studies.c.study_id) & changed))
         .where(studies.c.study_id == study_id)
         .order_by(trials.c.number)
     )
-    return (trials.c.study_id == study_id) & changed, query
+    return (trials.c.study_id == study_id) & changed, probe
 
 
-_SINCE = _where_since(with_ids=False)
-_SINCE_OR_IDS = _where_since(with_ids=True)
+_SINCE, _PROBE = _where_since(with_ids=False)
+_SINCE_OR_IDS, _PROBE_OR_IDS = _where_since(with_ids=True)
 _STUDY_EXISTS = sa.select(studies.c.study_id).where(studies.c.study_id == sa.bindparam("sid"))
+
+
+def _single_report(update: TrialUpdate) -> tuple[int, float] | None:
+    """``(step, value)`` if ``update`` writes one intermediate value and nothing else (a report)."""
+    if not update.is_report() or len(update.intermediate_values or {}) != 1:
+        return None
+    ((step, value),) = (update.intermediate_values or {}).items()
+    return int(step), value
 
 
 def _require_study(conn: sa.Connection, study_id: int) -> None:

@@ -48,11 +48,21 @@ _BUMP_COUNTER_RETURNING = _BUMP_COUNTER.returning(studies.c.next_trial_number)
 _INSERT_TRIAL = sa.insert(trials)
 _INSERT_PARAMS = sa.insert(trial_params)
 # Statements built once: SQLAlchemy then also reuses their cache keys (a measurable share of a trial).
-_TRIAL_IS = (trials.c.trial_id == sa.bindparam("tid")) & trials.c.state.in_(
-    sa.bindparam("allowed", expanding=True)
-)
-GUARDED_UPDATE = sa.update(trials).where(_TRIAL_IS)  # SET columns come from the parameters
-LOCK_ROW = sa.update(trials).where(_TRIAL_IS).values(state=trials.c.state)
+# The allowed states are constants, not an expanding IN list, which SQLAlchemy would render anew per call.
+
+
+def _trial_in(*states: TrialState) -> sa.ColumnElement[bool]:
+    return (trials.c.trial_id == sa.bindparam("tid")) & sa.or_(*(trials.c.state == int(s) for s in states))
+
+
+_UNFINISHED = _trial_in(TrialState.RUNNING, TrialState.WAITING)
+#: By whether the update claims the trial (needs WAITING) or writes to it (needs it unfinished); the SET
+#: columns come from the parameters.
+GUARDED_UPDATE = {
+    True: sa.update(trials).where(_trial_in(TrialState.WAITING)),
+    False: sa.update(trials).where(_UNFINISHED),
+}
+LOCK_ROW = sa.update(trials).where(_UNFINISHED).values(state=trials.c.state)  # row lock + state check
 _STORED_PARAMS = sa.select(trial_params.c.name, trial_params.c.distribution_json).where(
     (trial_params.c.trial_id == sa.bindparam("tid"))
     & trial_params.c.name.in_(sa.bindparam("names", expanding=True))

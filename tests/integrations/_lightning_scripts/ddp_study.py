@@ -1,6 +1,6 @@
 """A study of up to 3 trials whose trials train on 2 CPU processes (gloo) with the pruning callback.
 
-Run:  python ddp_study.py STRATEGY STORAGE_URL OUT_DIR N_TRIALS     (STRATEGY: ddp or ddp_spawn)
+Run:  python ddp_study.py STRATEGY STORAGE_URL OUT_DIR N_TRIALS     (STRATEGY: ddp, ddp_spawn, ddp_fork)
 
 Trial 0 (lr 0.01) learns and completes; trial 1 (lr 1e-6) keeps a validation loss above 2.0, so the
 ThresholdPruner stops it after epoch 1; trial 2 is drawn by a seeded sampler. The process that owns the
