@@ -9,6 +9,7 @@ then re-made from the model's own package in ``set_model``, which Keras calls be
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from typing import Any
@@ -22,15 +23,20 @@ _classes: dict[tuple[type, str], type] = {}
 
 def package_for_new_callback() -> str:
     """The Keras package a callback derives from before it meets a model: one already imported, preferring
-    the one ``tf.keras`` stands for; else ``keras``, imported now.
+    the one ``tf.keras`` stands for; else that one, imported now (Keras 3 if ``tf_keras`` is missing).
 
     Raises:
         ImportError: Keras is not installed; names the extra to install.
     """
-    legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes")
-    for package in reversed(PACKAGES) if legacy else PACKAGES:
+    # TensorFlow reads the variable with exactly these spellings; anything else means Keras 3.
+    legacy = os.environ.get("TF_USE_LEGACY_KERAS") in ("1", "true", "True")
+    preferred = tuple(reversed(PACKAGES)) if legacy else PACKAGES
+    for package in preferred:
         if sys.modules.get(package) is not None:
             return package
+    if legacy and importlib.util.find_spec("tf_keras") is not None:
+        require("tf_keras", "keras", _FEATURE)
+        return "tf_keras"
     require("keras", "keras", _FEATURE)
     return "keras"
 

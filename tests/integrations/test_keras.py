@@ -1,19 +1,22 @@
 """The Keras pruning callback with real Keras, on scikit-learn's digits.
 
-This process trains on its own backend (torch, unless KERAS_BACKEND says otherwise). KERAS_BACKEND is fixed
-when Keras is imported, so the other backend (TensorFlow, or torch) and ``tf.keras`` run in one
-subprocess: this file run as a script, which prints what it saw as JSON for the tests here to check.
+This process trains on its own backend (torch, unless KERAS_BACKEND says otherwise). The backend is fixed
+when Keras is imported, and so is whether ``tf.keras`` is Keras 3 or the legacy Keras 2 (``tf_keras``,
+``TF_USE_LEGACY_KERAS=1``), so the other backends and legacy ``tf.keras`` run in subprocesses started
+together: ``_keras_scripts/keras_scenario.py``, which prints what it saw as JSON for the tests here to check.
+A backend or package that is not installed skips its tests and says what to install.
 """
 
 from __future__ import annotations
 
-import functools
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import types
-from importlib.util import find_spec
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -29,91 +32,44 @@ hpint.logging.set_verbosity(hpint.logging.WARNING)
 # Keras' torch backend converts tensors with np.array(x, copy=False) semantics NumPy 2 warns about.
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 
-EPOCHS = 6
+SCRIPT = Path(__file__).parent / "_keras_scripts" / "keras_scenario.py"
+
+
+def _load_scenario_module() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("keras_scenario", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+scenarios = _load_scenario_module()
+EPOCHS, PruneFrom, fit, make_model, run_study = (
+    scenarios.EPOCHS, scenarios.PruneFrom, scenarios.fit, scenarios.make_model, scenarios.run_study
+)  # fmt: skip
+
 BACKEND = keras.backend.backend()
-OTHER_BACKEND = "torch" if BACKEND == "tensorflow" else "tensorflow"
-_TF_MODULE = {"tensorflow": "tensorflow", "torch": "torch", "jax": "jax"}
+OTHER_BACKENDS = [b for b in ("torch", "tensorflow", "jax") if b != BACKEND]
+_INSTALL = {
+    "torch": 'pip install "torch==2.13.0"',
+    "tensorflow": 'pip install "hpint[tensorflow]"',
+    "jax": 'pip install "hpint[jax]"',
+    # tf_keras requires the package "tensorflow", which would install over tensorflow-cpu's files.
+    "tf_keras": 'pip install --no-deps "tf_keras==<major.minor of your TensorFlow>.*"',
+}
 
 
-class PruneFrom(hpint.pruners.BasePruner):
-    """Prunes a trial once it has reported a step >= ``step``: a decision the tests know in advance."""
-
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def prune(self, study, trial) -> bool:
-        return trial.last_step is not None and trial.last_step >= self.step
+def _missing(*modules: str) -> str | None:
+    """A skip reason naming the first of ``modules`` that is not installed and how to install it."""
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed ({_INSTALL[module]})"
+    return None
 
 
-@functools.cache
-def digits():
-    from sklearn.datasets import load_digits
-
-    x, y = load_digits(return_X_y=True)
-    x = (x / 16.0).astype("float32")
-    return (x[:1000], y[:1000]), (x[1000:1400], y[1000:1400])
-
-
-def make_model(ns, lr: float = 1e-2):
-    """A one-hidden-layer MLP from the Keras namespace ``ns`` (``keras`` or ``tf.keras``)."""
-    ns.utils.set_random_seed(0)
-    model = ns.Sequential(
-        [ns.Input((64,)), ns.layers.Dense(16, activation="relu"), ns.layers.Dense(10, activation="softmax")]
-    )
-    model.compile(
-        optimizer=ns.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
-    return model
-
-
-def fit(model, callbacks, epochs: int = EPOCHS, validation: bool = True):
-    (x, y), val = digits()
-    return model.fit(
-        x, y, validation_data=val if validation else None, epochs=epochs, batch_size=128, verbose=0,
-        callbacks=callbacks,
-    )  # fmt: skip
-
-
-def run_study(ns, pruner, lrs, *, make_callback=PruningCallback, epochs=EPOCHS, storage=None, **kwargs):
-    """One trial per learning rate in ``lrs``; returns the study and each trial's (History, callback)."""
-    runs = []
-
-    def objective(trial):
-        callback = make_callback(trial, "val_accuracy", **kwargs)
-        history = fit(make_model(ns, trial.suggest_float("lr", 1e-5, 1e-1, log=True)), [callback], epochs)
-        runs.append((history, callback))
-        return history.history["val_accuracy"][-1]
-
-    study = hpint.create_study(direction="maximize", pruner=pruner, storage=storage)
-    for lr in lrs:
-        study.enqueue_trial({"lr": lr})
-    study.optimize(objective, n_trials=len(lrs))
-    return study, runs
-
-
-def scenario(ns, make_callback=PruningCallback) -> dict:
-    """A trial pruned after epoch 1 and an unpruned one on namespace ``ns``, as JSON-able facts."""
-
-    def facts(study, runs):
-        trial, (history, callback) = study.trials[0], runs[0]
-        steps = sorted(trial.intermediate_values)
-        return {
-            "state": trial.state.name,
-            "steps": steps,
-            "values": [trial.intermediate_values[s] for s in steps],
-            "history": history.history["val_accuracy"],
-            "epochs_run": history.epoch,
-            "pruned_step": trial.system_attrs.get(PRUNED_STEP_KEY),
-            "keras_callback": isinstance(callback, ns.callbacks.Callback),
-            "hpint_callback": isinstance(callback, PruningCallback),
-        }
-
-    pruned = run_study(ns, PruneFrom(1), [1e-2], make_callback=make_callback)
-    complete = run_study(ns, hpint.pruners.NopPruner(), [1e-2], make_callback=make_callback, epochs=3)
-    return {"pruned": facts(*pruned), "complete": facts(*complete)}
-
-
-def check_scenario(result: dict) -> None:
+def check_scenario(result: dict, package: str = "keras") -> None:
+    """Check the facts `keras_scenario.scenario` gathered on a namespace whose models come from `package`."""
+    if "error" in result:
+        pytest.fail(f"the scenario raised:\n{result['error']}")
     pruned, complete = result["pruned"], result["complete"]
     assert pruned["state"] == "PRUNED" and pruned["pruned_step"] == 1
     assert pruned["epochs_run"] == [0, 1]  # EPOCHS were asked: training really stopped
@@ -121,7 +77,9 @@ def check_scenario(result: dict) -> None:
     assert complete["state"] == "COMPLETE" and complete["pruned_step"] is None
     assert complete["epochs_run"] == [0, 1, 2] == complete["steps"]
     assert complete["values"] == pytest.approx(complete["history"])
-    assert pruned["keras_callback"] and pruned["hpint_callback"]
+    for facts in (pruned, complete):
+        assert facts["keras_callback"] and facts["hpint_callback"]
+        assert facts["model_package"] == facts["callback_package"] == package
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -140,7 +98,7 @@ def _one_torch_thread():
 
 # ---- the backend of this process ----
 def test_prunes_and_completes_on_this_backend():
-    check_scenario(scenario(keras))
+    check_scenario(scenarios.scenario(keras))
 
 
 def test_importing_the_module_does_not_import_keras():
@@ -282,51 +240,126 @@ def test_model_package_reads_the_class_hierarchy():
     assert _namespace.model_package(object()) is None
 
 
-# ---- the other backend and tf.keras, in one subprocess ----
+@pytest.mark.parametrize(("value", "package"), [("1", "tf_keras"), ("True", "tf_keras"), ("yes", "keras")])
+def test_new_callbacks_prefer_the_package_tf_keras_stands_for(monkeypatch, value, package):
+    """With both packages imported, a callback starts from the one TensorFlow routes ``tf.keras`` to, which
+    it does for TF_USE_LEGACY_KERAS spelled "1", "true" or "True" only."""
+    monkeypatch.setitem(sys.modules, "tf_keras", types.ModuleType("tf_keras"))
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", value)
+    assert _namespace.package_for_new_callback() == package
+
+
+# ---- the other backends, tf.keras and tf_keras, in subprocesses started with the module ----
+def _wanted_runs() -> dict[str, tuple[dict[str, str], list[str]] | str]:
+    """Each subprocess run by name: (environment, Keras namespaces to run), or why it cannot run.
+
+    The TensorFlow run also covers ``tf.keras`` (Keras 3) and ``tf_keras`` imported beside Keras 3;
+    "legacy" is TensorFlow with ``TF_USE_LEGACY_KERAS=1``, where ``tf.keras`` is ``tf_keras``.
+    """
+    runs: dict[str, tuple[dict[str, str], list[str]] | str] = {}
+    for backend in OTHER_BACKENDS:
+        env, names = {"KERAS_BACKEND": backend}, ["keras"]
+        if backend == "tensorflow":
+            names += ["tf.keras"] + ([] if _missing("tf_keras") else ["tf_keras"])
+        if backend == "jax":  # XLA's code optimisation costs more than it saves on models this small
+            env["XLA_FLAGS"] = "--xla_backend_optimization_level=0"
+        runs[backend] = _missing(backend) or (env, names)
+    legacy_env = {"KERAS_BACKEND": "tensorflow", "TF_USE_LEGACY_KERAS": "1"}
+    runs["legacy"] = _missing("tensorflow", "tf_keras") or (legacy_env, ["tf.keras"])
+    return runs
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _runs_started(request, tmp_path_factory) -> Iterator[dict[str, tuple[subprocess.Popen, Path] | str]]:
+    """Start the subprocess runs as this module starts, if a selected test needs them, so that they train
+    while this process runs its own tests; end any still running when the module ends."""
+    if not any("subprocess_runs" in item.fixturenames for item in request.session.items):
+        yield {}
+        return
+    one_thread = {k: "1" for k in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}
+    base_env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "TF_USE_LEGACY_KERAS")}
+    directory = tmp_path_factory.mktemp("keras_runs")
+    started: dict[str, tuple[subprocess.Popen, Path] | str] = {}
+    try:
+        for name, run in _wanted_runs().items():
+            if isinstance(run, str):
+                started[name] = run
+                continue
+            run_env, namespaces = run
+            env = {**base_env, **one_thread, **run_env, "TF_CPP_MIN_LOG_LEVEL": "3"}
+            command = [sys.executable, str(SCRIPT), *namespaces]
+            output = directory / name  # files, not pipes: nobody reads a pipe until the run is collected
+            with open(f"{output}.out", "w") as out, open(f"{output}.err", "w") as err:
+                process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+            started[name] = (process, output)
+        yield started
+    finally:
+        for run in started.values():
+            if not isinstance(run, str) and run[0].poll() is None:
+                run[0].kill()
+                run[0].wait()
+
+
 @pytest.fixture(scope="module")
-def other_process() -> dict:
-    if find_spec(_TF_MODULE[OTHER_BACKEND]) is None:
-        pytest.skip(f"the {OTHER_BACKEND} backend is not installed")
-    threads = {k: "1" for k in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}
-    env = {**os.environ, **threads, "KERAS_BACKEND": OTHER_BACKEND, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(
-        [sys.executable, __file__], env=env, capture_output=True, text=True, timeout=240, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def subprocess_runs(_runs_started) -> dict[str, dict | str]:
+    """Every run's JSON facts, or the reason it cannot run."""
+    results: dict[str, dict | str] = {}
+    for name, run in _runs_started.items():
+        if isinstance(run, str):
+            results[name] = run
+            continue
+        process, output = run
+        returncode = process.wait(timeout=240)
+        stderr = Path(f"{output}.err").read_text()
+        assert returncode == 0, f"the {name} run failed:\n{stderr[-3000:]}"
+        results[name] = json.loads(Path(f"{output}.out").read_text().strip().splitlines()[-1])
+    return results
 
 
-def test_prunes_and_completes_on_the_other_backend(other_process):
-    assert other_process["backend"] == OTHER_BACKEND
-    check_scenario(other_process["keras"])
+def _run(runs: dict[str, dict | str], name: str) -> dict:
+    if isinstance(runs[name], str):
+        pytest.skip(runs[name])
+    return runs[name]
 
 
-def test_tf_keras_with_the_optuna_alias(other_process):
+def _tensorflow_facts(runs: dict[str, dict | str], namespace: str) -> dict:
+    """The scenario's facts on ``tf.keras`` or ``tf_keras`` under Keras 3: from this process on TensorFlow."""
+    reason = _missing("tensorflow", *(["tf_keras"] if namespace == "tf_keras" else []))
+    if reason:
+        pytest.skip(reason)
+    if BACKEND == "tensorflow":
+        return scenarios.namespace_scenario(namespace)
+    return _run(runs, "tensorflow")[namespace]
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_prunes_and_completes_on_the_other_backends(subprocess_runs, backend):
+    facts = _run(subprocess_runs, backend)["keras"]
+    check_scenario(facts)
+    assert facts["pruned"]["backend"] == backend
+
+
+def test_tf_keras_with_the_optuna_alias(subprocess_runs):
     """``tf.keras`` (Keras 3 on TensorFlow >= 2.16) with Optuna's ``TFKerasPruningCallback`` name."""
-    if BACKEND == "tensorflow":
-        check_scenario(_tf_keras_scenario())
-    else:
-        check_scenario(other_process["tf.keras"])
+    check_scenario(_tensorflow_facts(subprocess_runs, "tf.keras"))
 
 
-def _tf_keras_scenario() -> dict:
-    import tensorflow as tf
-
-    from hpint.integration import TFKerasPruningCallback
-
-    return scenario(tf.keras, TFKerasPruningCallback)
-
-
-def _main() -> None:
-    """Run the scenario of this process's backend (and tf.keras on TensorFlow); print the facts as JSON."""
-    result = {"backend": BACKEND, "keras": scenario(keras)}
-    if BACKEND == "tensorflow":
-        result["tf.keras"] = _tf_keras_scenario()
-    print(json.dumps(result))
+def test_keras_2_beside_keras_3(subprocess_runs):
+    """A ``tf_keras`` model in a process that imported Keras 3: the callback, made from Keras 3 before it
+    met the model, is re-made from ``tf_keras`` when Keras hands it the model."""
+    facts = _tensorflow_facts(subprocess_runs, "tf_keras")
+    check_scenario(facts, package="tf_keras")
+    assert facts["pruned"]["created_from"] == "keras"
 
 
-if __name__ == "__main__":
-    _main()
+def test_legacy_tf_keras(subprocess_runs):
+    """``TF_USE_LEGACY_KERAS=1``: ``tf.keras`` is Keras 2; the callback derives from ``tf_keras`` from the
+    start, and Keras 3 is never imported."""
+    run = _run(subprocess_runs, "legacy")
+    check_scenario(run["tf.keras"], package="tf_keras")
+    assert run["tf.keras"]["pruned"]["created_from"] == "tf_keras"
+    assert run["tf.keras"]["pruned"]["backend"] == "tensorflow"
+    assert run["keras_3_imported"] is False
 
 
 # ---- with the TensorBoard exporter: per-epoch values appear while the model trains ----
