@@ -271,19 +271,32 @@ def run_overhead(sampler_name: str, n_params: int, n_trials: int) -> tuple[float
     CPU time is reported too because the machine is shared: wall time grows with other people's load,
     the process's own CPU time much less so.
     """
+    ends, cpus = _timed_run(sampler_name, n_params, n_trials)
+    wall, cpu = ends[-1] - ends[0], cpus[-1] - cpus[0]
+    tail = max(1, n_trials // 10)
+    last = (ends[-1] - ends[-tail - 1]) / tail if n_trials > tail else wall / n_trials
+    return 1000 * wall / n_trials, 1000 * cpu / n_trials, 1000 * last
+
+
+def _timed_run(sampler_name: str, n_params: int, n_trials: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU time (s) at the start of an ``optimize`` run and at the end of each trial."""
     library, factory = _samplers()[sampler_name]
     study = _create_study(library, factory(0))
-    ends: list[float] = []
-    start, cpu = time.perf_counter(), time.process_time()
-    study.optimize(
-        _overhead_objective(n_params),
-        n_trials=n_trials,
-        callbacks=[lambda _s, _t: ends.append(time.perf_counter())],
-    )
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    tail = max(1, n_trials // 10)
-    last = (ends[-1] - ends[-tail - 1]) / tail if len(ends) > tail else wall / n_trials
-    return 1000 * wall / n_trials, 1000 * cpu / n_trials, 1000 * last
+    ends, cpus = [time.perf_counter()], [time.process_time()]
+
+    def record(_study: Any, _trial: Any) -> None:
+        ends.append(time.perf_counter())
+        cpus.append(time.process_time())
+
+    study.optimize(_overhead_objective(n_params), n_trials=n_trials, callbacks=[record])
+    return ends, cpus
+
+
+def _blocks(times: list[float], n_blocks: int = 10) -> list[float]:
+    """Ms per trial over each of ``n_blocks`` consecutive equal parts of a run (see ``_timed_run``)."""
+    n = len(times) - 1
+    edges = [round(i * n / n_blocks) for i in range(n_blocks + 1)]
+    return [1000 * (times[b] - times[a]) / max(b - a, 1) for a, b in zip(edges[:-1], edges[1:])]
 
 
 def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
@@ -301,12 +314,23 @@ def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
         print(f"| {name} | {n} | " + " | ".join(cells) + " |", flush=True)
     long_run = [s for s in samplers if s == "hpint-tpe" or (args.long_optuna and s == "optuna-tpe")]
     for name in long_run:
-        wall, cpu, last = run_overhead(name, 5, args.long_trials)
-        print(
-            f"\n{name}, {args.long_trials} trials x 5 params: {wall:.2f} ms/trial wall, {cpu:.2f} CPU; "
-            f"last {args.long_trials // 10} trials: {last:.2f} ms/trial wall",
-            flush=True,
-        )
+        for _ in range(args.long_repeats):
+            _long_run(name, args.long_trials, args.long_blocks)
+
+
+def _long_run(name: str, n_trials: int, blocks: bool) -> None:
+    ends, cpus = _timed_run(name, 5, n_trials)
+    n, tail = n_trials, max(1, n_trials // 10)
+    wall, cpu = 1000 * (ends[-1] - ends[0]) / n, 1000 * (cpus[-1] - cpus[0]) / n
+    last = 1000 * (ends[-1] - ends[-tail - 1]) / tail
+    print(
+        f"\n{name}, {n} trials x 5 params: {wall:.2f} ms/trial wall, {cpu:.2f} CPU; "
+        f"last {tail} trials: {last:.2f} ms/trial wall (load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    if blocks:
+        print("  per tenth of the run, wall ms/trial: " + " ".join(f"{x:.2f}" for x in _blocks(ends)))
+        print("  per tenth of the run, CPU ms/trial:  " + " ".join(f"{x:.2f}" for x in _blocks(cpus)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -325,6 +349,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--overhead-trials", type=int, default=1000)
     parser.add_argument("--long-trials", type=int, default=5000, help="TPE overhead run at 5 params")
     parser.add_argument("--long-optuna", action="store_true", help="also time Optuna TPE on the long run")
+    parser.add_argument("--long-repeats", type=int, default=1, help="long runs per sampler")
+    parser.add_argument(
+        "--long-blocks", action="store_true", help="long run: also ms/trial per tenth (how cost grows)"
+    )
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-overhead", action="store_true")
     parser.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -22,6 +23,8 @@ from hpint.samplers._tpe._parzen import (
 )
 from hpint.samplers._tpe._parzen_parameters import ParzenParameters
 from hpint.samplers._tpe._propose import first_k_stable
+
+_DIST = {"x": FloatDistribution(0.0, 1.0)}
 
 
 def _trial(number: int, x: float | None) -> hpint.trial.FrozenTrial:
@@ -150,3 +153,46 @@ def _plain_first_k(loss: np.ndarray, k: int) -> np.ndarray:
     mask = np.zeros(len(loss), dtype=bool)
     mask[np.argsort(np.where(np.isnan(loss), np.inf, loss), kind="stable")[:k]] = True
     return mask
+
+
+def test_table_kept_by_appending_equals_stacking_the_columns() -> None:
+    rng = np.random.RandomState(6)
+    history = TrialHistory([hpint.StudyDirection.MINIMIZE])
+    trials = []
+    for number in range(150):
+        params = {name: float(rng.uniform()) for name in ("a", "b") if rng.rand() < 0.8}
+        dists = {name: FloatDistribution(0.0, 1.0) for name in params}
+        trial = hpint.trial.create_trial(value=float(number), params=params, distributions=dists)
+        trial.number = number
+        trials.append(trial)
+        history.update(trials)
+        found = history.table(["a", "b"])
+        columns = [history.column("a"), history.column("b")]
+        if any(col is None for col in columns):
+            assert found is None
+            continue
+        assert found is not None
+        expected = np.column_stack(columns)
+        np.testing.assert_array_equal(found[0], expected)
+        np.testing.assert_array_equal(found[1], np.flatnonzero(~np.isnan(expected).any(axis=1)))
+
+
+def test_split_from_the_previous_split_equals_a_split_from_scratch() -> None:
+    rng = np.random.RandomState(7)
+    history = TrialHistory([hpint.StudyDirection.MINIMIZE])
+    ks = iter([3, 3, 5, 2, 2, 8, 8] * 40)  # growing, shrinking and steady numbers of good trials
+    settings = _propose.Settings(ParzenParameters(), 24, None, None, False, False)
+    trials = []
+    for number in range(200):
+        value = float(rng.choice([0.0, 1.0, 2.0, 3.0]) if number % 3 else rng.uniform())  # many ties
+        trial = hpint.trial.create_trial(value=value, params={"x": 0.5}, distributions=_DIST)
+        trial.number = number
+        trials.append(trial)
+        history.update(trials)
+        rows = history.table(["x"])[1]  # type: ignore[index]
+        k = next(ks)
+        settings = dataclasses.replace(settings, gamma=lambda n, k=k: k)
+        kept = _propose.split(history, rows, settings, "x")
+        plain = _propose.split(history, rows, settings)
+        np.testing.assert_array_equal(kept[0], plain[0])
+        np.testing.assert_array_equal(kept[1], plain[1])

@@ -52,6 +52,9 @@ class TrialHistory:
         self._pending: list[int] = []  # ... and these of them were not finished yet
         self._by_number = True  # False if a storage ever breaks "trials[i].number == i"
         self._seen_ids: set[int] = set()
+        self._tables: dict[tuple[str, ...], _Table] = {}
+        self.n_complete = 0  # rows of COMPLETE trials
+        self.in_number_order = True  # whether trial numbers increase row by row
 
     @property
     def numbers(self) -> np.ndarray:
@@ -86,6 +89,22 @@ class TrialHistory:
         """Internal values of parameter ``name`` per row (NaN where a trial lacks it), or None if unseen."""
         col = self._columns.get(name)
         return None if col is None else col[: self.n]
+
+    def table(self, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(values, rows)``: the internal values of ``names`` side by side, ``(n, len(names))`` (NaN
+        where a trial lacks one), and the rows that hold all of them, ascending; None if a name is unseen.
+
+        Kept per set of names and extended by the rows added since the last call (rows never change), so
+        a suggestion does not copy and scan every column of the history again.
+        """
+        columns = [self._columns.get(name) for name in names]
+        if any(col is None for col in columns):
+            return None
+        table = self._tables.get(tuple(names))
+        if table is None:
+            table = self._tables[tuple(names)] = _Table(len(names))
+        table.extend(columns, self.n)  # type: ignore[arg-type]
+        return table.values[: self.n], table.rows[: table.n_rows]
 
     def sorted_rows(self, name: str) -> np.ndarray | None:
         """Rows holding parameter ``name``, ordered by value, ties by row; None if ``name`` is unseen.
@@ -151,7 +170,10 @@ class TrialHistory:
             self._grow()
         row = self.n
         self._numbers[row] = trial.number
+        if row and trial.number <= self._numbers[row - 1]:
+            self.in_number_order = False
         if trial.state == TrialState.COMPLETE:
+            self.n_complete += 1
             self._complete[row] = True
             self._loss[row] = self._signs * np.asarray(trial.values, dtype=float)
         else:
@@ -190,3 +212,33 @@ class TrialHistory:
         self._pruned_loss = grown(self._pruned_loss, np.nan)
         self._columns = {k: grown(v, np.nan) for k, v in self._columns.items()}
         self._capacity = cap
+
+
+class _Table:
+    """Some columns of a history side by side, and the rows where none is missing; grown by appending."""
+
+    def __init__(self, n_columns: int) -> None:
+        self.values = np.zeros((0, n_columns))
+        self.rows = np.zeros(0, dtype=np.int64)
+        self.n_rows = 0  # rows[:n_rows] hold a value in every column
+        self._filled = 0  # values[:_filled] are copied from the history
+
+    def extend(self, columns: list[np.ndarray], n: int) -> None:
+        """Copy history rows ``[_filled, n)`` of ``columns`` in."""
+        start = self._filled
+        if n == start:
+            return
+        if n > len(self.values):
+            capacity = max(64, 2 * n)
+            values = np.zeros((capacity, self.values.shape[1]))
+            values[:start] = self.values[:start]
+            rows = np.zeros(capacity, dtype=np.int64)
+            rows[: self.n_rows] = self.rows[: self.n_rows]
+            self.values, self.rows = values, rows
+        new = self.values[start:n]
+        for j, col in enumerate(columns):
+            new[:, j] = col[start:n]
+        full = start + np.flatnonzero(~np.isnan(new).any(axis=1))
+        self.rows[self.n_rows : self.n_rows + len(full)] = full
+        self.n_rows += len(full)
+        self._filled = n

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -29,6 +30,9 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _MATMUL_MIN_SIGMA = 1e-4
 _FAR_SIGMAS = 9.0
 _EXP_ZERO = -746.0  # exp(x) rounds to exactly 0.0 below about -745.13
+# OpenBLAS runs a product on one thread when M * N * K is at most 65536 * GEMM_MULTITHREAD_THRESHOLD (4)
+_BLAS_ONE_THREAD = 65536 * 4
+_U = 2.0**-53  # unit roundoff of float64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,6 +157,14 @@ def numerical_kernels(
     return np.asarray(mus, dtype=float), sigmas
 
 
+def matmul_precise(min_sigma: float, sigmas: np.ndarray) -> bool:
+    """Whether the expanded quadratic form (one matrix product) is precise enough for kernels ``sigmas``
+    (``(n_kernels, n_continuous)``, each at least ``min_sigma``); see ``_MATMUL_MIN_SIGMA``."""
+    if sigmas.shape[1] == 0:
+        return False
+    return min_sigma >= _MATMUL_MIN_SIGMA or float(sigmas.min()) >= _MATMUL_MIN_SIGMA
+
+
 def min_bandwidth(n_kernels: int, params: ParzenParameters) -> float:
     """The smallest kernel width (unit scale) for a mixture of ``n_kernels`` (see ``consider_magic_clip``)."""
     return 1.0 / min(100.0, 1.0 + n_kernels) if params.consider_magic_clip else _EPS
@@ -216,6 +228,8 @@ class ParzenEstimator:
             :func:`numerical_kernels`); saves a sort per numerical column on long histories.
     """
 
+    _workspace: Callable[[int], np.ndarray] | None = None
+
     def __init__(
         self,
         dims: list[Dim],
@@ -228,7 +242,7 @@ class ParzenEstimator:
         obs = np.asarray(observations, dtype=float).reshape(-1, len(dims))
         if not params.consider_prior and len(obs) == 0:  # an empty mixture falls back to the prior
             params = dataclasses.replace(params, consider_prior=True)
-        self._log_weights = _log_weights(weights, params)
+        self._log_weights = log_weights(weights, params)
         numerical = [j for j, d in enumerate(dims) if isinstance(d, NumericalDim)]
         mus, sigmas = numerical_kernels(
             unit_columns([dims[j] for j in numerical], obs[:, numerical]),  # type: ignore[misc]
@@ -274,7 +288,7 @@ class ParzenEstimator:
         for i in range(mus.shape[1]):
             self._log_norm -= terms.log_scale[:, i]
         self._mus, self._sigmas = mus, sigmas
-        self._use_matmul = mus.shape[1] > 0 and float(sigmas.min()) >= _MATMUL_MIN_SIGMA
+        self._use_matmul = matmul_precise(0.0, sigmas)
         if self._use_matmul:
             # log N-part of kernel k at u = [u^2, u, 1] @ coef[:, k], expanding -0.5 ((u - mu) / sigma)^2:
             # one matrix product, instead of several passes over an (n, n_kernels) array.
@@ -285,39 +299,68 @@ class ParzenEstimator:
             self._coef[2 * c] = self._log_norm - terms.constant
 
     @classmethod
-    def from_continuous(
+    def from_kept_kernels(
         cls,
         dims: list[Dim],
-        weights: np.ndarray,
-        params: ParzenParameters,
+        log_w: np.ndarray,
         mus: np.ndarray,
         sigmas: np.ndarray,
-        terms: ContinuousTerms,
+        log_norm: np.ndarray,
+        coef: np.ndarray | None,
+        workspace: Callable[[int], np.ndarray] | None = None,
     ) -> ParzenEstimator:
         """The estimator ``__init__`` would build, from kernels a caller kept up to date itself.
 
-        Every dim must be continuous (numerical without a step) and ``params.consider_prior`` set;
-        ``mus``, ``sigmas`` and ``terms`` hold one row per kernel (the prior's last), and ``terms`` must
-        be ``continuous_terms(mus, sigmas)``.
+        Every dim must be continuous (numerical without a step) and the prior's kernel included (last).
+        ``log_w`` is :func:`log_weights` of the weights, ``mus`` and ``sigmas`` hold one row per kernel;
+        ``log_norm`` and ``coef`` (None unless
+        :func:`matmul_precise`) are what ``__init__`` would compute from them (see
+        :class:`ContinuousTerms`). ``workspace(size)``, if given, returns scratch memory for ``log_pdf``.
         """
         self = cls.__new__(cls)
-        self._dims, self._log_weights = dims, _log_weights(weights, params)
+        self._dims, self._log_weights = dims, log_w
         self._kernels = [(mus[:, j], sigmas[:, j]) for j in range(len(dims))]
-        self._log_norm = self._log_weights.copy()
+        self._log_norm = log_norm
         self._discrete_log_z, self._categorical_log_probs = {}, {}
         self._continuous = list(range(len(dims)))
-        if float(sigmas.min()) < _MATMUL_MIN_SIGMA:
+        self._use_matmul = coef is not None
+        if coef is None:
             # Column-major, as __init__'s column selection leaves them, so that the sums of the difference
             # path (``_continuous_log_pdf`` without matmul) run in the same order and round the same.
-            mus, sigmas = np.asfortranarray(mus), np.asfortranarray(sigmas)
-        self._set_continuous(mus, sigmas, terms)
+            self._mus, self._sigmas = np.asfortranarray(mus), np.asfortranarray(sigmas)
+        else:
+            self._mus, self._sigmas, self._coef = mus, sigmas, coef
+        self._workspace = workspace
         return self
 
     def log_pdf(self, x: np.ndarray) -> np.ndarray:
         """Log density of each row of ``x`` (cell probability for grid-valued parameters)."""
+        return log_sum_exp(self.log_terms(x))
+
+    def log_terms(self, x: np.ndarray) -> np.ndarray:
+        """``(len(x), n_kernels)``: each kernel's log weight plus its log density at each row of ``x``.
+
+        ``log_pdf`` is the log-sum-exp of each row. The array may be scratch memory of the estimator's
+        (see ``from_kept_kernels``), overwritten by the next call.
+        """
+        return self._terms(x, blockwise=False)[0]
+
+    def log_terms_blockwise(self, x: np.ndarray) -> tuple[np.ndarray, float]:
+        """:meth:`log_terms` with the matrix product taken a block of kernels at a time, and a bound on
+        the distance of each entry from :meth:`log_terms`'s.
+
+        Each block is small enough that BLAS computes it on one thread: beyond a size BLAS splits the
+        product between threads, which on a busy machine costs many times more than the product itself.
+        The blocks may round differently from one product (BLAS picks its kernels by size); each entry is
+        a dot product of length ``k``, within ``gamma_k sum |a_i b_i|`` of its exact value either way.
+        """
+        return self._terms(x, blockwise=True)
+
+    def _terms(self, x: np.ndarray, blockwise: bool) -> tuple[np.ndarray, float]:
         x = np.asarray(x, dtype=float).reshape(-1, len(self._dims))
+        error = 0.0
         if self._continuous:  # in place: on long histories this (n, n_kernels) array dominates the cost
-            total = self._continuous_log_pdf(x)
+            total, error = self._continuous_log_pdf(x, blockwise)
         else:
             total = np.broadcast_to(self._log_norm, (len(x), self.n_kernels)).copy()
         for j, dim in enumerate(self._dims):
@@ -328,20 +371,36 @@ class ParzenEstimator:
                 a, b = dim.cells(x[:, j])
                 total += log_mass((a[:, None] - mu) / sigma, (b[:, None] - mu) / sigma)
                 total -= self._discrete_log_z[j]
-        peak = total.max(axis=1, keepdims=True)
-        total -= peak
-        return peak[:, 0] + np.log(_sum_exp(total))
+        return total, error
 
-    def _continuous_log_pdf(self, x: np.ndarray) -> np.ndarray:
-        """Weight plus log density of the continuous columns, for every row and kernel: ``(n, n_kernels)``."""
+    def _continuous_log_pdf(self, x: np.ndarray, blockwise: bool) -> tuple[np.ndarray, float]:
+        """Weight plus log density of the continuous columns, for every row and kernel: ``(n, n_kernels)``,
+        and a bound on the rounding difference of ``blockwise`` (see :meth:`log_terms_blockwise`)."""
         u = unit_columns([self._dims[j] for j in self._continuous], x[:, self._continuous])  # type: ignore[misc]
         if self._use_matmul:
-            return np.hstack([np.square(u), u, np.ones((len(u), 1))]) @ self._coef
+            powers = np.hstack([np.square(u), u, np.ones((len(u), 1))])
+            coef = self._coef
+            shape = (len(u), coef.shape[1])
+            block = max(64, _BLAS_ONE_THREAD // powers.size)
+            if self._workspace is None:
+                if not blockwise or shape[1] <= block:
+                    return powers @ coef, 0.0
+                out = np.empty(shape)
+            else:
+                out = self._workspace(len(u) * shape[1]).reshape(shape)
+                if not blockwise or shape[1] <= block:
+                    return np.matmul(powers, coef, out=out), 0.0
+            for start in range(0, shape[1], block):
+                np.matmul(powers, coef[:, start : start + block], out=out[:, start : start + block])
+            k = powers.shape[1]
+            largest = np.maximum(coef.max(axis=1), -coef.min(axis=1))  # |coef| per row, at most
+            error = 2.0 * k * _U / (1.0 - k * _U) * float(np.abs(powers).max(axis=0) @ largest)
+            return out, error
         diff = (u[:, None, :] - self._mus[None]) / self._sigmas[None]
         total = np.sum(np.square(diff), axis=2)
         total *= -0.5
         total += self._log_norm
-        return total
+        return total, 0.0
 
     def sample(self, rng: np.random.RandomState, size: int) -> np.ndarray:
         """``(size, len(dims))`` draws: pick a kernel by weight, then draw each dimension from it."""
@@ -361,6 +420,16 @@ class ParzenEstimator:
         return out
 
 
+def log_sum_exp(total: np.ndarray) -> np.ndarray:
+    """``log(exp(total).sum(axis=1))``, computed stably, overwriting ``total``.
+
+    Each row's result depends on that row only (the same values whichever other rows are passed).
+    """
+    peak = total.max(axis=1, keepdims=True)
+    total -= peak
+    return peak[:, 0] + np.log(_sum_exp(total))
+
+
 def _sum_exp(x: np.ndarray) -> np.ndarray:
     """``exp(x).sum(axis=1)``, overwriting ``x``; the same result at about a third of the cost.
 
@@ -377,7 +446,7 @@ def _sum_exp(x: np.ndarray) -> np.ndarray:
     return x.sum(axis=1)
 
 
-def _log_weights(weights: np.ndarray, params: ParzenParameters) -> np.ndarray:
+def log_weights(weights: np.ndarray, params: ParzenParameters) -> np.ndarray:
     """Log of the normalised kernel weights: the observations', then the prior's if ``consider_prior``."""
     w = np.asarray(weights, dtype=float)
     if params.consider_prior:
@@ -421,8 +490,9 @@ def _truncation_log_z(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """
     log_z = np.zeros(mu.shape)
     near = np.flatnonzero(np.minimum(mu, 1.0 - mu) < _FAR_SIGMAS * sigma)
-    m, s = mu.ravel()[near], sigma.ravel()[near]
-    log_z.ravel()[near] = log_mass_wide(-m / s, (1.0 - m) / s)  # width 1 / sigma >= 1
+    if near.size:  # e.g. none among the few kernels an insertion refreshes (see _rest_kernels.py)
+        m, s = mu.ravel()[near], sigma.ravel()[near]
+        log_z.ravel()[near] = log_mass_wide(-m / s, (1.0 - m) / s)  # width 1 / sigma >= 1
     return log_z
 
 
@@ -430,13 +500,20 @@ def _truncated_normal(rng: np.random.RandomState, mu: np.ndarray, sigma: np.ndar
     """Draws from normals truncated to ``[0, 1]`` by rejection.
 
     Centres lie in the interval and bandwidths are at most 1, so each draw is accepted with probability
-    at least about one third; the loop ends after a few rounds.
+    at least about one third; the loop ends after a few rounds. After the first round only a few values
+    are left, so they are redrawn one at a time (a scalar draw costs far less than an array round), in
+    the order and rounds of a vectorised loop: the generator yields the same numbers in the same places.
     """
     out = rng.normal(mu, sigma)
-    outside = (out < 0.0) | (out > 1.0)
+    pending = np.flatnonzero((out < 0.0) | (out > 1.0)).tolist()
     for _ in range(64):
-        if not outside.any():
+        if not pending:
             break
-        out[outside] = rng.normal(mu[outside], sigma[outside])
-        outside = (out < 0.0) | (out > 1.0)
+        outside = []
+        for i in pending:
+            value = rng.normal(mu[i], sigma[i])
+            out[i] = value
+            if value < 0.0 or value > 1.0:
+                outside.append(i)
+        pending = outside
     return np.clip(out, 0.0, 1.0)

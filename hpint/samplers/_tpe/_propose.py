@@ -16,6 +16,7 @@ from hpint.distributions import BaseDistribution, CategoricalDistribution, IntDi
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._tpe._history import TrialHistory
 from hpint.samplers._tpe._parzen import Dim, ParzenEstimator, ParzenParameters, make_dim
+from hpint.samplers._tpe._ratio import best_candidate
 from hpint.samplers._tpe._rest_kernels import RestKernels, supports
 from hpint.samplers._tpe._split import (
     default_gamma,
@@ -66,14 +67,11 @@ def propose(
 ) -> dict[str, Any]:
     """Values (external representation) for every parameter of ``space``, drawn jointly."""
     names = sorted(space)
-    columns = [history.column(name) for name in names]
-    if any(col is None for col in columns):  # never observed: nothing to model yet
+    found = history.table(names)
+    if found is None or found[1].size == 0:  # never observed together: nothing to model yet
         return {name: sample_uniform(rng, space[name]) for name in names}
-    table = np.column_stack(columns)
-    rows = np.flatnonzero(~np.isnan(table).any(axis=1))
-    if rows.size == 0:
-        return {name: sample_uniform(rng, space[name]) for name in names}
-    below, above = split(history, rows, settings)
+    table, rows = found
+    below, above = split(history, rows, settings, "|".join(names))
     extra, extra_numbers = np.zeros((0, len(names))), []
     if settings.constant_liar:
         extra, extra_numbers = running_observations(history.running, trial.number, space, names)
@@ -84,7 +82,8 @@ def propose(
     w_above = call_weights(settings.weights, len(above) + len(extra_numbers))
     dims = [make_dim(space[name]) for name in names]
     good = _good_estimator(history, names, dims, table, below, w_below, settings)
-    if not extra_numbers and supports(dims, settings.parzen) and np.all(np.diff(above) > 0):
+    in_row_order = history.in_number_order or bool(np.all(np.diff(above) > 0))  # see split
+    if not extra_numbers and supports(dims, settings.parzen) and in_row_order:
         rest = _rest_kernels(history, names, dims, settings).estimator(above, table, w_above)
     elif not extra_numbers:
         orders = _sort_orders(history, names, above)
@@ -95,8 +94,7 @@ def propose(
         obs_above = obs_above[np.argsort(numbers_above, kind="stable")]
         rest = ParzenEstimator(dims, obs_above, w_above, settings.parzen)
     candidates = good.sample(rng, settings.n_ei_candidates)
-    score = good.log_pdf(candidates) - rest.log_pdf(candidates)
-    best = candidates[int(np.argmax(score))]
+    best = candidates[best_candidate(good, rest, candidates)]
     return {name: to_external(space[name], value) for name, value in zip(names, best)}
 
 
@@ -160,14 +158,25 @@ def _sort_orders(
     return orders
 
 
-def split(history: TrialHistory, rows: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the good trials and of the others among ``rows``, each ordered by trial number."""
+def split(
+    history: TrialHistory, rows: np.ndarray, settings: Settings, memo_key: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the good trials and of the others among ``rows`` (ascending), each ordered by trial number.
+
+    ``memo_key``, if given, names the sequence ``rows`` belongs to: a later call with the same key must
+    pass the same rows followed by new ones (as :meth:`TrialHistory.table` returns them), which lets the
+    single-objective split look only at the new rows and the previous good ones.
+    """
     gamma = settings.gamma or (default_gamma_multiobjective if settings.multi_objective else default_gamma)
     n_below = max(0, min(int(gamma(len(rows))), len(rows)))
     if settings.multi_objective:
         is_below = _multi_objective_below(history, rows, n_below)
-    elif history.complete[rows].all():
-        is_below = first_k_stable(history.loss[rows, 0], n_below)
+    elif history.n_complete == history.n or history.complete[rows].all():
+        best = _lowest_losses(history, rows, n_below, memo_key)
+        if history.in_number_order:  # the usual case: rows already in trial order
+            return rows[best], np.delete(rows, best)
+        is_below = np.zeros(len(rows), dtype=bool)
+        is_below[best] = True
     else:
         order = single_objective_order(
             history.complete[rows],
@@ -178,10 +187,27 @@ def split(history: TrialHistory, rows: np.ndarray, settings: Settings) -> tuple[
         is_below = np.zeros(len(rows), dtype=bool)
         is_below[order[:n_below]] = True
     numbers = history.numbers[rows]
-    if np.all(numbers[1:] > numbers[:-1]):  # the usual case: rows already in trial order
+    if history.in_number_order or np.all(numbers[1:] > numbers[:-1]):
         return rows[is_below], rows[~is_below]
     by_number = np.argsort(numbers, kind="stable")
     return rows[by_number[is_below[by_number]]], rows[by_number[~is_below[by_number]]]
+
+
+def _lowest_losses(history: TrialHistory, rows: np.ndarray, k: int, memo_key: str | None) -> np.ndarray:
+    """Positions in ``rows`` (all COMPLETE, one objective) of the first ``k`` of a stable sort by loss.
+
+    With a ``memo_key`` (see :func:`split`) only the previous result and the rows added since are
+    compared: a row that was not among the best ``k`` then is beaten by ``k`` rows that are still there.
+    """
+    state = history.memo.get("lowest:" + memo_key) if memo_key is not None else None
+    if isinstance(state, tuple) and state[0] <= len(rows) and len(state[1]) >= k:
+        candidates = np.concatenate([state[1], np.arange(state[0], len(rows))])  # ascending
+    else:
+        candidates = np.arange(len(rows))
+    best = candidates[first_k_stable(history.loss[rows[candidates], 0], k)]
+    if memo_key is not None:
+        history.memo["lowest:" + memo_key] = (len(rows), best)
+    return best
 
 
 def first_k_stable(loss: np.ndarray, k: int) -> np.ndarray:
@@ -231,7 +257,9 @@ def running_observations(
 
 def call_weights(weights: Callable[[int], Any] | None, n: int) -> np.ndarray:
     """``weights(n)`` checked: ``n`` finite non-negative numbers, not all zero."""
-    w = np.asarray((weights or default_weights)(n), dtype=float).reshape(-1)[:n]
+    if weights is None:
+        return default_weights(n)  # valid by construction
+    w = np.asarray(weights(n), dtype=float).reshape(-1)[:n]
     if w.shape != (n,) or np.any(w < 0) or not np.all(np.isfinite(w)) or (n > 0 and w.sum() <= 0):
         raise ValueError(
             f"`weights({n})` must return {n} finite non-negative numbers, not all zero; got {w!r}."

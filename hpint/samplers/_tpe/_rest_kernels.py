@@ -8,18 +8,25 @@ The result is exactly what :class:`ParzenEstimator` would build (the same arithm
 :func:`continuous_terms`); whatever this does not cover (rows removed, a new minimum width while the
 history is short, many rows added at once) is rebuilt from scratch, as the estimator would do it.
 Continuous parameters only (numerical without a step); TPE uses the plain estimator otherwise.
+
+Everything per kernel lives in one buffer with spare capacity, one column per kernel, so adding a kernel
+shifts the columns after it in place (usually none: new trials come last) instead of copying every array,
+and the estimator's matrix of coefficients is a view of the buffer, not rebuilt each trial.
 """
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from hpint.samplers._tpe._parzen import (
-    ContinuousTerms,
     Dim,
     NumericalDim,
     ParzenEstimator,
     continuous_terms,
+    log_weights,
+    matmul_precise,
     min_bandwidth,
     numerical_kernels,
     unit_columns,
@@ -41,122 +48,161 @@ def supports(dims: list[Dim], params: ParzenParameters) -> bool:
 class RestKernels:
     """Kernels (unit scale, the prior's last) of the observations in history ``rows``, one column per dim.
 
-    Per column it also keeps the kernels sorted by centre (ties by kernel index, as a stable sort), which
-    is what the neighbour widths are read from.
+    Per column it also keeps the rows sorted by centre (ties by row, as a stable sort of the kernels),
+    which is what the neighbour widths are read from.
+
+    Layout of ``_buf`` (``c`` columns of the space), one buffer column per kernel: rows ``[0, c)`` the
+    centres, ``[c, 2c)`` the widths, ``[2c, 3c)`` ``log_scale``, ``[3c, 5c]`` the estimator's coefficients
+    (``quadratic``, ``linear``, then weight minus normalisers), ``5c + 1`` ``constant`` (see
+    :class:`~hpint.samplers._tpe._parzen.ContinuousTerms`).
     """
 
     def __init__(self, dims: list[NumericalDim], params: ParzenParameters) -> None:
         self.dims, self.params = dims, params
-        self.rows: np.ndarray | None = None
+        self.rows: np.ndarray | None = None  # the rows modelled, increasing; a view of _rows
+        self._n = 0  # observations (the prior is kernel _n)
         self._min_sigma = 0.0
-        self._mus = self._sigmas = np.zeros((0, len(dims)))
-        self._terms: ContinuousTerms | None = None
-        self._order: list[np.ndarray] = []  # per column: kernel indices by centre
-        self._values: list[np.ndarray] = []  # per column: the centres in that order
+        c = len(dims)
+        self._buf = np.zeros((5 * c + 2, 1))
+        self._rows = np.zeros(0, dtype=np.int64)
+        self._row_list: list[int] = []  # the same rows, for bisect
+        self._sorted_rows: list[list[int]] = []  # per column: rows by centre
+        self._sorted_values: list[list[float]] = []  # per column: the centres in that order
+        self._workspace = np.zeros(0)  # scratch for the estimator's (n_points, n_kernels) arrays
 
     def estimator(self, rows: np.ndarray, table: np.ndarray, weights: np.ndarray) -> ParzenEstimator:
         """``ParzenEstimator(dims, table[rows], weights, params)`` for strictly increasing ``rows``,
-        reusing the kernels of the previous call's rows (rows of ``table`` must never change)."""
+        reusing the kernels of the previous call's rows (rows of ``table`` must never change).
+
+        The estimator shares this object's buffers: it is valid until the next call.
+        """
         added = self._added(rows)
         min_sigma = min_bandwidth(len(rows) + 1, self.params)
         if added is None or len(added) > _MAX_ADDED or min_sigma != self._min_sigma:
             self._rebuild(rows, table[rows])
         elif len(added):
-            self._insert(added, unit_columns(self.dims, table[rows[added]]))
-            self.rows = rows
-        assert self._terms is not None
-        return ParzenEstimator.from_continuous(
-            list(self.dims), weights, self.params, self._mus, self._sigmas, self._terms
-        )
+            self._insert(rows[added], unit_columns(self.dims, table[rows[added]]))
+        return self._estimator(weights)
 
     def _added(self, rows: np.ndarray) -> np.ndarray | None:
         """Positions in ``rows`` of the rows that are new since last time; None if any old row is gone."""
-        if self.rows is None or len(rows) < len(self.rows):
+        if self.rows is None or len(rows) < self._n:
             return None
-        if len(self.rows) == 0:
+        if self._n == 0:
             return np.arange(len(rows))
-        member = np.zeros(int(max(rows[-1], self.rows[-1])) + 1, dtype=bool)
-        member[self.rows] = True
+        old = self.rows
+        if len(rows) == self._n or rows[self._n - 1] == old[-1]:  # usually nothing, or only appended rows
+            if np.array_equal(rows[: self._n], old):
+                return np.arange(self._n, len(rows))
+            if len(rows) == self._n:
+                return None
+        member = np.zeros(int(max(rows[-1], old[-1])) + 1, dtype=bool)
+        member[old] = True
         kept = member[rows]
-        if int(np.count_nonzero(kept)) != len(self.rows):
+        if int(np.count_nonzero(kept)) != self._n:
             return None
         return np.flatnonzero(~kept)
 
-    def _rebuild(self, rows: np.ndarray, observations: np.ndarray) -> None:
-        unit = unit_columns(self.dims, observations)
-        self._order = [np.argsort(unit[:, i], kind="stable") for i in range(unit.shape[1])]
-        self._values = [unit[order, i] for i, order in enumerate(self._order)]
-        self._mus, self._sigmas = numerical_kernels(unit, self.params, unit.shape[1], list(self._order))
-        self._terms = continuous_terms(self._mus, self._sigmas)
-        self._min_sigma = min_bandwidth(len(rows) + 1, self.params)
-        self.rows = rows
-
-    def _insert(self, positions: np.ndarray, unit: np.ndarray) -> None:
-        """Insert kernels at ``positions`` (ascending, of the final order), then refresh the touched ones."""
-        dirty = np.zeros(len(self._mus), dtype=bool)
-        for position, centre in zip(positions.tolist(), unit):
-            self._mus = _insert_row(self._mus, position, centre)
-            self._sigmas = _insert_row(self._sigmas, position, 1.0)
-            dirty = _insert_row(dirty, position, True)
-            for i in range(len(self.dims)):
-                dirty[self._insert_sorted(i, position, float(centre[i]))] = True
-        touched = np.flatnonzero(dirty)
-        fresh = continuous_terms(self._mus[touched], self._sigmas[touched])
-        assert self._terms is not None
-        self._terms = ContinuousTerms(
-            *(_merge_rows(old, positions, touched, new) for old, new in zip(self._terms, fresh))
+    def _estimator(self, weights: np.ndarray) -> ParzenEstimator:
+        c, k = len(self.dims), self._n + 1
+        buf = self._buf
+        log_w = log_weights(weights, self.params)
+        log_norm = log_w.copy()
+        for i in range(c):
+            log_norm -= buf[2 * c + i, :k]
+        mus, sigmas = buf[:c, :k].T, buf[c : 2 * c, :k].T
+        coef = None
+        if matmul_precise(self._min_sigma, sigmas):
+            np.subtract(log_norm, buf[5 * c + 1, :k], out=buf[5 * c, :k])
+            coef = buf[3 * c : 5 * c + 1, :k]
+        return ParzenEstimator.from_kept_kernels(
+            list(self.dims), log_w, mus, sigmas, log_norm, coef, self._workspace_for
         )
 
-    def _insert_sorted(self, i: int, kernel: int, centre: float) -> np.ndarray:
-        """Put ``kernel`` (its index, later kernels shifted up) into column ``i``'s sorted order, set the
-        widths of it and its neighbours, and return which kernels' widths were set."""
-        order, values = self._order[i], self._values[i]
-        if kernel < len(order):  # not appended: later kernels move up one index
-            order += order >= kernel
-        lo, hi = np.searchsorted(values, centre, side="left"), np.searchsorted(values, centre, side="right")
-        at = int(lo + np.count_nonzero(order[lo:hi] < kernel))  # among equal centres: by kernel index
-        order = self._order[i] = _insert_row(order, at, kernel)
-        values = self._values[i] = _insert_row(values, at, centre)
-        start, stop = max(0, at - 2), min(len(values), at + 3)
-        widths = _window_widths(values, start, stop, self.params.consider_endpoints)
-        touched = order[start:stop]
-        self._sigmas[touched, i] = np.clip(widths, self._min_sigma, 1.0)
-        return touched
+    def _workspace_for(self, size: int) -> np.ndarray:
+        """A scratch array of ``size`` floats, kept between calls: on long histories the estimator's
+        ``(n_points, n_kernels)`` array is about a megabyte, which costs more to allocate each trial."""
+        if len(self._workspace) < size:
+            self._workspace = np.empty(max(size, 2 * len(self._workspace)))
+        return self._workspace[:size]
 
+    def _rebuild(self, rows: np.ndarray, observations: np.ndarray) -> None:
+        c, n = len(self.dims), len(rows)
+        unit = unit_columns(self.dims, observations)
+        orders = [np.argsort(unit[:, i], kind="stable") for i in range(c)]
+        mus, sigmas = numerical_kernels(unit, self.params, c, orders)
+        terms = continuous_terms(mus, sigmas)
+        capacity = max(64, 2 * n)
+        self._buf = np.zeros((5 * c + 2, capacity + 1))
+        for start, part in ((0, mus), (c, sigmas), (2 * c, terms.log_scale)):
+            self._buf[start : start + c, : n + 1] = part.T
+        self._buf[3 * c : 4 * c, : n + 1] = terms.quadratic.T
+        self._buf[4 * c : 5 * c, : n + 1] = terms.linear.T
+        self._buf[5 * c + 1, : n + 1] = terms.constant
+        self._rows = np.zeros(capacity, dtype=np.int64)
+        self._rows[:n] = rows
+        self._row_list = rows.tolist()
+        self._sorted_rows = [rows[order].tolist() for order in orders]
+        self._sorted_values = [unit[order, i].tolist() for i, order in enumerate(orders)]
+        self._n, self.rows = n, self._rows[:n]
+        self._min_sigma = min_bandwidth(n + 1, self.params)
 
-def _insert_row(a: np.ndarray, at: int, row: object) -> np.ndarray:
-    """``np.insert(a, at, row, axis=0)`` for one row, by slices (``np.insert`` costs several times more)."""
-    out = np.empty((len(a) + 1,) + a.shape[1:], dtype=a.dtype)
-    out[:at], out[at], out[at + 1 :] = a[:at], row, a[at:]
-    return out
+    def _insert(self, new_rows: np.ndarray, unit: np.ndarray) -> None:
+        """Add the kernels of ``new_rows`` (increasing, not yet modelled), then refresh the touched ones."""
+        if self._n + len(new_rows) > len(self._rows):
+            self._grow(2 * (self._n + len(new_rows)))
+        c = len(self.dims)
+        touched: set[int] = set()
+        for row, centre in zip(new_rows.tolist(), unit.tolist()):
+            n = self._n
+            at = bisect.bisect_left(self._row_list, row)
+            self._buf[:, at + 1 : n + 2] = self._buf[:, at : n + 1]  # the prior moves up too
+            self._rows[at + 1 : n + 1] = self._rows[at:n]
+            self._rows[at] = row
+            self._row_list.insert(at, row)
+            self._buf[:c, at] = centre
+            self._n = n + 1
+            for i in range(c):
+                touched.update(self._insert_sorted(i, row, centre[i]))
+        self.rows = self._rows[: self._n]
+        kernels = np.array(sorted(bisect.bisect_left(self._row_list, r) for r in touched))
+        fresh = continuous_terms(self._buf[:c, kernels].T, self._buf[c : 2 * c, kernels].T)
+        self._buf[2 * c : 3 * c, kernels] = fresh.log_scale.T
+        self._buf[3 * c : 4 * c, kernels] = fresh.quadratic.T
+        self._buf[4 * c : 5 * c, kernels] = fresh.linear.T
+        self._buf[5 * c + 1, kernels] = fresh.constant
 
+    def _insert_sorted(self, i: int, row: int, centre: float) -> list[int]:
+        """Put ``row`` into column ``i``'s sorted order, set the widths of it and its neighbours, and
+        return the rows whose widths were set.
 
-def _merge_rows(old: np.ndarray, positions: np.ndarray, touched: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``old`` with rows inserted at ``positions`` (ascending, in the result), rows ``touched`` replaced
-    by ``new``."""
-    out = np.empty((len(old) + len(positions),) + old.shape[1:])
-    start = done = 0  # copied old[:done] to out[:start]
-    for position in positions.tolist():
-        out[start:position] = old[done : done + position - start]
-        done += position - start
-        start = position + 1
-    out[start:] = old[done:]
-    out[touched] = new
-    return out
+        In Python scalars: a handful of neighbours, where numpy calls would cost more than the arithmetic
+        (float subtraction, ``max`` and ``min`` round exactly as numpy's do).
+        """
+        rows, values = self._sorted_rows[i], self._sorted_values[i]
+        at = bisect.bisect_left(values, centre)
+        while at < len(values) and values[at] == centre and rows[at] < row:  # among equal centres: by row
+            at += 1
+        rows.insert(at, row)
+        values.insert(at, centre)
+        n = len(values)
+        start, stop = max(0, at - 2), min(n, at + 3)
+        sigmas = self._buf[len(self.dims) + i]
+        for j in range(start, stop):
+            below = values[j] - (values[j - 1] if j > 0 else 0.0)  # the bounds count as neighbours
+            above = (values[j + 1] if j + 1 < n else 1.0) - values[j]
+            if not self.params.consider_endpoints and n >= 2 and (j == 0 or j == n - 1):
+                width = above if j == 0 else below  # the outermost take the gap on their inner side
+            else:
+                width = max(below, above)
+            sigmas[bisect.bisect_left(self._row_list, rows[j])] = min(max(width, self._min_sigma), 1.0)
+        return rows[start:stop]
 
-
-def _window_widths(values: np.ndarray, start: int, stop: int, consider_endpoints: bool) -> np.ndarray:
-    """Neighbour widths of sorted centres ``values[start:stop]``, as ``_neighbor_bandwidths`` sets them."""
-    n = len(values)
-    # the gap below values[j] for j in start..stop: the lower bound 0 counts below the first centre, the
-    # upper bound 1 above the last
-    lower = values[start - 1 : stop] if start > 0 else np.concatenate(([0.0], values[:stop]))
-    upper = values[start : stop + 1] if stop < n else np.concatenate((values[start:], [1.0]))
-    gaps = upper - lower
-    widths = np.maximum(gaps[:-1], gaps[1:])
-    if not consider_endpoints and n >= 2:
-        if start == 0:
-            widths[0] = gaps[1]
-        if stop == n:
-            widths[-1] = gaps[-2]
-    return widths
+    def _grow(self, capacity: int) -> None:
+        """Room for ``capacity`` observations (plus the prior), keeping what is there."""
+        buf = np.zeros((self._buf.shape[0], capacity + 1))
+        buf[:, : self._n + 1] = self._buf[:, : self._n + 1]
+        self._buf = buf
+        rows = np.zeros(capacity, dtype=np.int64)
+        rows[: self._n] = self._rows[: self._n]
+        self._rows, self.rows = rows, rows[: self._n]

@@ -5,17 +5,18 @@ the good and ``g(x)`` to the rest, draws candidates from ``l`` and keeps the one
 ``l(x) / g(x)``. The state a trial needs is an incrementally updated :class:`TrialHistory`, so the cost
 of a suggestion is a few array operations, not a pass over every stored trial in Python; the kernels of
 ``g`` are kept between trials as well (``_rest_kernels.py``), so on long histories only the rows a new
-trial touches are recomputed.
+trial touches are recomputed, and the best candidate is found from ``g``'s kernels near each candidate,
+with the full densities computed only where that could change the choice (``_ratio.py``).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
 from hpint.samplers._random import sample_uniform
@@ -102,7 +103,7 @@ class TPESampler(BaseSampler):
         self._history_key: tuple[int, int] | None = None
         self._refreshed_for: int | None = None
         self._rng: np.random.RandomState | None = None
-        self._lock = threading.RLock()
+        self._lock = ThreadLock()
 
     @staticmethod
     def hyperopt_parameters() -> dict[str, Any]:
@@ -120,15 +121,6 @@ class TPESampler(BaseSampler):
 
     def reseed_rng(self) -> None:
         self._base_seed = _entropy()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
 
     def _is_multivariate(self, study: Study) -> bool:
         if self._multivariate is not None:
