@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 import datetime
-import threading
 from collections.abc import Container, Sequence
 from typing import Any
 
 from hpint._direction import StudyDirection
+from hpint._thread_lock import ThreadLock
 from hpint.exceptions import DuplicatedStudyError
 from hpint.storages._base import (
     BaseStorage,
@@ -34,16 +34,7 @@ class InMemoryStorage(BaseStorage):
         self._waiting: dict[int, dict[int, None]] = {}  # study_id -> ids of WAITING trials (ordered set)
         self._next_study_id = 0
         self._next_trial_id = 0
-        self._lock = threading.RLock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
+        self._lock = ThreadLock()
 
     # ---- studies ----
     def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
