@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import threading
+import weakref
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +104,7 @@ class CachedStorage(BaseStorage):
     def __init__(self, backend: RDBStorage) -> None:
         self._backend = backend
         self._lock = threading.RLock()
+        _IN_THIS_PROCESS.add(self)
         self._studies: dict[int, _StudyCache] = {}
         self._directions: dict[int, list[StudyDirection]] = {}
         self._finished: dict[int, FrozenTrial] = {}  # trial_id -> finished trial
@@ -400,3 +403,21 @@ def _bufferable(update: TrialUpdate) -> bool:
         and not update.intermediate_values
         and not update.system_attrs
     )
+
+
+# ---- fork: a lock held by a parent's thread stays held in the child, where no thread will release it ----
+# Lightning's "ddp_fork" forks its ranks from the study's process, where other threads (``n_jobs``) may be
+# inside this storage at that moment; so, as the standard library's logging module does for its handlers'
+# locks, a child re-creates the locks of the storages it inherited. (The engines drop their inherited
+# connections, see ``_rdb/engine.py``.)
+_IN_THIS_PROCESS: weakref.WeakSet[CachedStorage] = weakref.WeakSet()
+
+
+def _new_locks_in_child() -> None:
+    for storage in list(_IN_THIS_PROCESS):
+        storage._lock = threading.RLock()
+        for entry in storage._owned.values():
+            entry.lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_locks_in_child)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 
 import pytest
 
@@ -52,6 +53,26 @@ def _child(storage, study_id: int, running_id: int, parent_sessions: set, result
         results.put(f"{type(e).__name__}: {e}")
 
 
+@contextlib.contextmanager
+def _held_by_another_thread(lock):
+    """Hold ``lock`` in a thread other than this one for the duration of the block."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            taken.set()
+            release.wait()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    taken.wait()
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
 def test_forked_child_uses_connections_of_its_own(sql_url):
     storage = get_storage(sql_url)
     study_id = storage.create_new_study([hpint.StudyDirection.MINIMIZE])
@@ -61,9 +82,12 @@ def test_forked_child_uses_connections_of_its_own(sql_url):
     ctx = multiprocessing.get_context("fork")
     results = ctx.SimpleQueue()
     epoch = storage.backend._epoch
-    # A thread of the parent in the middle of an epoch's statement when the fork happens: the lock it
-    # holds is copied held into the child, which must not wait for it.
-    with epoch._lock if epoch is not None else contextlib.nullcontext():
+    # Threads of the parent in the middle of an epoch's statement and of a cache update when the fork
+    # happens: the locks they hold are copied held into the child, which must not wait for them.
+    with contextlib.ExitStack() as held:
+        if epoch is not None:
+            held.enter_context(epoch._lock)
+        held.enter_context(_held_by_another_thread(storage._lock))
         child = ctx.Process(target=_child, args=(storage, study_id, running, parent_sessions, results))
         child.start()
     child.join(TIMEOUT)
