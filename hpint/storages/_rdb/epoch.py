@@ -32,7 +32,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-from hpint.storages._rdb.models import studies, trial_intermediate_values, trials
+from hpint.storages._rdb.models import trial_intermediate_values, trials
+from hpint.storages._rdb.rows import changes_probe
+from hpint.storages._rdb.writes import trial_in
 from hpint.trial._state import TrialState
 
 #: ``(trial_id, number, state)`` of a probed trial; all None when the study has nothing to report.
@@ -131,12 +133,6 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _unfinished(trial_id: sa.BindParameter) -> sa.ColumnElement[bool]:
-    return (trials.c.trial_id == trial_id) & sa.or_(
-        trials.c.state == int(TrialState.RUNNING), trials.c.state == int(TrialState.WAITING)
-    )
-
-
 def _report_statement() -> tuple[str, dict[str, Any]]:
     """INSERT ... SELECT ... WHERE the trial is unfinished ... ON CONFLICT DO UPDATE, and its constants.
 
@@ -151,7 +147,7 @@ def _report_statement() -> tuple[str, dict[str, Any]]:
         sa.bindparam("step", type_=sa.Integer),
         sa.bindparam("value", type_=sa.Double),
         sa.bindparam("kind", type_=sa.SmallInteger),
-    ).where(sa.exists().where(_unfinished(tid)))
+    ).where(sa.exists().where(trial_in(tid, TrialState.RUNNING, TrialState.WAITING)))
     stmt = sqlite.insert(iv).from_select(["trial_id", "step", "value", "value_kind"], values)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(iv.primary_key.columns),
@@ -171,13 +167,7 @@ def _probe_sql(with_ids: bool) -> str:
     if with_ids:
         listed = sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam("ids")))
         changed = changed | trials.c.trial_id.in_(listed.scalar_subquery())
-    query = (
-        sa.select(trials.c.trial_id, trials.c.number, trials.c.state)
-        .select_from(studies.outerjoin(trials, (trials.c.study_id == studies.c.study_id) & changed))
-        .where(studies.c.study_id == sa.bindparam("sid"))
-        .order_by(trials.c.number)
-    )
-    return query.compile(dialect=_DIALECT).string
+    return changes_probe(changed).compile(dialect=_DIALECT).string
 
 
 _DIALECT = sqlite.dialect(paramstyle="named")  # sqlite3 takes a dict of :name parameters

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +40,20 @@ def trials_query(where: sa.ColumnElement[bool]) -> sa.Select:
     return sa.select(trials).where(where).order_by(trials.c.number)
 
 
+def changes_probe(changed: sa.ColumnElement[bool]) -> sa.Select:
+    """``(trial_id, number, state)`` of a study's trials matching ``changed`` (bound: ``sid``).
+
+    The study's row outer-joined to those trials, so one statement both tells what changed and whether the
+    study exists: a row of NULL trial columns when nothing changed, no row when the study is gone.
+    """
+    return (
+        sa.select(trials.c.trial_id, trials.c.number, trials.c.state)
+        .select_from(studies.outerjoin(trials, (trials.c.study_id == studies.c.study_id) & changed))
+        .where(studies.c.study_id == sa.bindparam("sid"))
+        .order_by(trials.c.number)
+    )
+
+
 def load_trials(
     conn: sa.Connection,
     where: sa.ColumnElement[bool],
@@ -54,13 +67,6 @@ def load_trials(
     """
     params = params or {}
     rows = conn.execute(trials_query(where) if query is None else query, params).all()
-    return trials_from_rows(conn, rows, where, params)
-
-
-def trials_from_rows(
-    conn: sa.Connection, rows: Sequence[sa.Row], where: sa.ColumnElement[bool], params: dict[str, Any]
-) -> list[FrozenTrial]:
-    """Trials built from ``rows`` of the trials table (all matching ``where``) and their children's rows."""
     if not rows:
         return []
     ids = [r.trial_id for r in rows]

@@ -371,22 +371,13 @@ class RDBStorage(BaseStorage):
 def _where_since(*, with_ids: bool) -> tuple[sa.ColumnElement[bool], sa.Select]:
     """``get_trials_since``'s condition and probe, built once (bound: sid, after and maybe ids).
 
-    The probe is the study's row outer-joined to its changed trials, so one statement both tells what
-    changed and whether the study exists (a row of NULL trial columns when nothing changed, no row when
-    the study is gone): the common case of a pruner's read, every epoch, is one SELECT. On SQLite files
-    :mod:`.epoch` runs the same query without SQLAlchemy's execution machinery.
+    The probe (:func:`rows.changes_probe`) makes the common case of a pruner's read, every epoch, one
+    SELECT. On SQLite files :mod:`.epoch` runs the same query without SQLAlchemy's execution machinery.
     """
     changed = trials.c.number > sa.bindparam("after")
     if with_ids:
         changed = changed | trials.c.trial_id.in_(sa.bindparam("ids", expanding=True))
-    study_id = sa.bindparam("sid")
-    probe = (
-        sa.select(trials.c.trial_id, trials.c.number, trials.c.state)
-        .select_from(studies.outerjoin(trials, (trials.c.study_id == studies.c.study_id) & changed))
-        .where(studies.c.study_id == study_id)
-        .order_by(trials.c.number)
-    )
-    return (trials.c.study_id == study_id) & changed, probe
+    return (trials.c.study_id == sa.bindparam("sid")) & changed, rows.changes_probe(changed)
 
 
 _SINCE, _PROBE = _where_since(with_ids=False)

@@ -51,15 +51,16 @@ _INSERT_PARAMS = sa.insert(trial_params)
 # The allowed states are constants, not an expanding IN list, which SQLAlchemy would render anew per call.
 
 
-def _trial_in(*states: TrialState) -> sa.ColumnElement[bool]:
-    return (trials.c.trial_id == sa.bindparam("tid")) & sa.or_(*(trials.c.state == int(s) for s in states))
+def trial_in(trial_id: sa.BindParameter, *states: TrialState) -> sa.ColumnElement[bool]:
+    """The trial ``trial_id`` is in one of ``states``."""
+    return (trials.c.trial_id == trial_id) & sa.or_(*(trials.c.state == int(s) for s in states))
 
 
-_UNFINISHED = _trial_in(TrialState.RUNNING, TrialState.WAITING)
+_UNFINISHED = trial_in(sa.bindparam("tid"), TrialState.RUNNING, TrialState.WAITING)
 #: By whether the update claims the trial (needs WAITING) or writes to it (needs it unfinished); the SET
 #: columns come from the parameters.
 GUARDED_UPDATE = {
-    True: sa.update(trials).where(_trial_in(TrialState.WAITING)),
+    True: sa.update(trials).where(trial_in(sa.bindparam("tid"), TrialState.WAITING)),
     False: sa.update(trials).where(_UNFINISHED),
 }
 LOCK_ROW = sa.update(trials).where(_UNFINISHED).values(state=trials.c.state)  # row lock + state check
