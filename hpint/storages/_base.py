@@ -215,6 +215,15 @@ class BaseStorage(abc.ABC):
         """
         return self.get_trial(trial_id)
 
+    def read_trials(self, study_id: int) -> Sequence[FrozenTrial]:
+        """All of the study's trials ordered by number, possibly the storage's own live sequence.
+
+        For readers that look at a few positions each time (a sampler folding in the trials that are new
+        since its last look): unlike ``get_all_trials(deepcopy=False)`` nothing is copied, which on a long
+        study touches every trial. Do not modify it or keep it; it may grow or change after the call.
+        """
+        return self.get_all_trials(study_id, deepcopy=False)
+
     def get_waiting_trial_ids(self, study_id: int) -> list[int]:
         """Ids of the study's WAITING (enqueued) trials, oldest first; ``ask`` claims them in this order."""
         return [

@@ -285,6 +285,11 @@ class CachedStorage(BaseStorage):
             trials = self._studies.setdefault(study_id, _StudyCache()).view(key)
             return [t.copy() for t in trials] if deepcopy else list(trials)
 
+    def read_trials(self, study_id: int) -> Sequence[FrozenTrial]:
+        self._refresh(study_id, False)
+        with self._lock:
+            return self._studies.setdefault(study_id, _StudyCache()).view(None)  # replaced, not changed
+
     def get_waiting_trial_ids(self, study_id: int) -> list[int]:
         return self._backend.get_waiting_trial_ids(study_id)
 

@@ -167,6 +167,11 @@ class InMemoryStorage(BaseStorage):
                 trials = [t for t in trials if t.state in states]
             return [t.copy() for t in trials] if deepcopy else list(trials)
 
+    def read_trials(self, study_id: int) -> Sequence[FrozenTrial]:
+        with self._lock:
+            self._get_study(study_id)
+            return self._trials[study_id]  # trials are replaced, never changed in place; the list grows
+
     def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         with self._lock:
             self._get_study(study_id)

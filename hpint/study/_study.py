@@ -80,6 +80,10 @@ class Study:
         """
         return self._storage.get_all_trials(self._study_id, deepcopy=deepcopy, states=states)
 
+    def _read_trials(self) -> Sequence[FrozenTrial]:
+        """All trials, uncopied, for samplers that fold in what changed (see ``BaseStorage.read_trials``)."""
+        return self._storage.read_trials(self._study_id)
+
     @property
     def trials(self) -> list[FrozenTrial]:
         """All trials (copies)."""

@@ -305,6 +305,23 @@ def test_get_all_trials_order_states_and_copies(storage):
     assert again[0].params == {"x": 1.0} and again[0].user_attrs == {"l": [1]}
 
 
+def test_read_trials_sees_what_get_all_trials_sees(storage):
+    """``read_trials`` (samplers' uncopied read) shows the same trials, and later changes on a new read."""
+    sid = _study(storage)
+    first = _running(storage, sid)._trial_id
+    storage.set_trial_state_values(first, TrialState.COMPLETE, [1.0])
+    _running(storage, sid)
+    assert list(storage.read_trials(sid)) == storage.get_all_trials(sid, deepcopy=False)
+    storage.set_trial_state_values(storage.read_trials(sid)[1]._trial_id, TrialState.PRUNED)
+    storage.create_new_trial(sid, create_trial(state=TrialState.WAITING))
+    read = storage.read_trials(sid)
+    assert [(t.number, t.state) for t in read] == [
+        (0, TrialState.COMPLETE),
+        (1, TrialState.PRUNED),
+        (2, TrialState.WAITING),
+    ]
+
+
 def test_best_trial(storage):
     sid = _study(storage, [MAX])
     with pytest.raises(ValueError, match="No trials are completed yet"):

@@ -99,6 +99,7 @@ class CategoricalDim:
 Dim = NumericalDim | CategoricalDim
 
 
+@functools.lru_cache(maxsize=1024)  # a study has a few distributions; each trial asks for them again
 def make_dim(dist: BaseDistribution) -> Dim:
     if isinstance(dist, CategoricalDistribution):
         return CategoricalDim(len(dist.choices))
@@ -343,24 +344,21 @@ class ParzenEstimator:
         ``log_pdf`` is the log-sum-exp of each row. The array may be scratch memory of the estimator's
         (see ``from_kept_kernels``), overwritten by the next call.
         """
-        return self._terms(x, blockwise=False)[0]
+        return self.log_terms_and_error(x)[0]
 
-    def log_terms_blockwise(self, x: np.ndarray) -> tuple[np.ndarray, float]:
-        """:meth:`log_terms` with the matrix product taken a block of kernels at a time, and a bound on
-        the distance of each entry from :meth:`log_terms`'s.
+    def log_terms_and_error(self, x: np.ndarray) -> tuple[np.ndarray, float]:
+        """:meth:`log_terms`, and a bound on how far any entry may be from its exact value.
 
-        Each block is small enough that BLAS computes it on one thread: beyond a size BLAS splits the
-        product between threads, which on a busy machine costs many times more than the product itself.
-        The blocks may round differently from one product (BLAS picks its kernels by size); each entry is
-        a dot product of length ``k``, within ``gamma_k sum |a_i b_i|`` of its exact value either way.
+        The matrix product behind the terms is taken a block of kernels at a time, each block small
+        enough that BLAS computes it on one thread: beyond a size BLAS splits a product between threads,
+        which on a busy machine costs many times more than the product, and makes the rounding depend on
+        the thread count. Each entry is a dot product of length ``k``, within ``gamma_k sum |a_i b_i|``
+        of its exact value however BLAS orders it (so also of the same entry computed with other rows).
         """
-        return self._terms(x, blockwise=True)
-
-    def _terms(self, x: np.ndarray, blockwise: bool) -> tuple[np.ndarray, float]:
         x = np.asarray(x, dtype=float).reshape(-1, len(self._dims))
         error = 0.0
         if self._continuous:  # in place: on long histories this (n, n_kernels) array dominates the cost
-            total, error = self._continuous_log_pdf(x, blockwise)
+            total, error = self._continuous_log_pdf(x)
         else:
             total = np.broadcast_to(self._log_norm, (len(x), self.n_kernels)).copy()
         for j, dim in enumerate(self._dims):
@@ -373,9 +371,9 @@ class ParzenEstimator:
                 total -= self._discrete_log_z[j]
         return total, error
 
-    def _continuous_log_pdf(self, x: np.ndarray, blockwise: bool) -> tuple[np.ndarray, float]:
+    def _continuous_log_pdf(self, x: np.ndarray) -> tuple[np.ndarray, float]:
         """Weight plus log density of the continuous columns, for every row and kernel: ``(n, n_kernels)``,
-        and a bound on the rounding difference of ``blockwise`` (see :meth:`log_terms_blockwise`)."""
+        and a bound on the rounding of each entry (see :meth:`log_terms_and_error`)."""
         u = unit_columns([self._dims[j] for j in self._continuous], x[:, self._continuous])  # type: ignore[misc]
         if self._use_matmul:
             powers = np.hstack([np.square(u), u, np.ones((len(u), 1))])
@@ -383,13 +381,9 @@ class ParzenEstimator:
             shape = (len(u), coef.shape[1])
             block = max(64, _BLAS_ONE_THREAD // powers.size)
             if self._workspace is None:
-                if not blockwise or shape[1] <= block:
-                    return powers @ coef, 0.0
                 out = np.empty(shape)
             else:
                 out = self._workspace(len(u) * shape[1]).reshape(shape)
-                if not blockwise or shape[1] <= block:
-                    return np.matmul(powers, coef, out=out), 0.0
             for start in range(0, shape[1], block):
                 np.matmul(powers, coef[:, start : start + block], out=out[:, start : start + block])
             k = powers.shape[1]
@@ -407,16 +401,20 @@ class ParzenEstimator:
         weights = np.exp(self._log_weights)
         active = rng.choice(self.n_kernels, size=size, p=weights / weights.sum())
         out = np.empty((size, len(self._dims)))
+        numerical = [j for j, dim in enumerate(self._dims) if isinstance(dim, NumericalDim)]
+        if numerical:  # every numerical column in one draw: a draw's cost is mostly the call
+            mu = np.column_stack([self._kernels[j][0][active] for j in numerical])  # type: ignore[index]
+            sigma = np.column_stack([self._kernels[j][1][active] for j in numerical])  # type: ignore[index]
+            unit = _truncated_normal(rng, mu.ravel(), sigma.ravel()).reshape(size, len(numerical))
+            for i, j in enumerate(numerical):
+                out[:, j] = self._dims[j].from_unit(unit[:, i])  # type: ignore[union-attr]
         for j, dim in enumerate(self._dims):
-            kernel = self._kernels[j]
             if isinstance(dim, CategoricalDim):
+                kernel = self._kernels[j]
                 assert isinstance(kernel, np.ndarray)
                 cumulative = np.cumsum(kernel[active], axis=1)
                 draws = rng.uniform(size=(size, 1)) * cumulative[:, -1:]
                 out[:, j] = np.minimum((draws > cumulative).sum(axis=1), dim.n_choices - 1)
-            else:
-                mu, sigma = kernel
-                out[:, j] = dim.from_unit(_truncated_normal(rng, mu[active], sigma[active]))
         return out
 
 

@@ -176,7 +176,7 @@ class TPESampler(BaseSampler):
         if self._history is None or self._history_key != key:
             self._history, self._history_key, self._refreshed_for = TrialHistory(study.directions), key, None
         if self._refreshed_for != trial._trial_id:
-            self._history.update(study.get_trials(deepcopy=False))
+            self._history.update(study._read_trials())
             self._refreshed_for = trial._trial_id
         return self._history
 

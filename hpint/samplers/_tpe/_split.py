@@ -8,6 +8,7 @@ that keep the most hypervolume (two objectives) or are least crowded (three or m
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -30,14 +31,18 @@ def hyperopt_default_gamma(n: int) -> int:
     return min(math.ceil(0.25 * n**0.5), 25)
 
 
+@functools.lru_cache(maxsize=8)  # each trial asks for the good and the rest trials' weights
 def default_weights(n: int) -> np.ndarray:
     """Observation weights, oldest first: the latest 25 weigh 1, older ones fade linearly to ``1 / n``.
 
-    Recent trials describe where the search is now; old ones still count, a little.
+    Recent trials describe where the search is now; old ones still count, a little. Read-only (shared).
     """
     if n < 25:
-        return np.ones(n)
-    return np.concatenate([np.linspace(1.0 / n, 1.0, num=n - 25), np.ones(25)])
+        w = np.ones(n)
+    else:
+        w = np.concatenate([np.linspace(1.0 / n, 1.0, num=n - 25), np.ones(25)])
+    w.flags.writeable = False
+    return w
 
 
 def single_objective_order(
