@@ -1,6 +1,6 @@
 """Tune a Lightning MLP on scikit-learn's digits, pruning unpromising trials after each epoch.
 
-Run:  python examples/lightning_digits.py [--storage sqlite:///lightning_digits.db] [--n-trials 24]
+Run:  python examples/lightning_digits.py [--storage sqlite:///lightning_digits.db] [--n-trials 24] [--seed 0]
 
 Each trial trains for up to 12 epochs; hpint's PruningCallback reports the validation accuracy after
 every epoch and stops training when the Hyperband pruner rejects the trial, which then ends PRUNED
@@ -79,12 +79,16 @@ def main() -> None:
     parser.add_argument("--storage", default="sqlite:///lightning_digits.db")
     parser.add_argument("--study-name", default="lightning-digits")
     parser.add_argument("--n-trials", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=0, help="sampler and per-trial training seed")
     args = parser.parse_args()
     quiet_lightning()
     torch.set_num_threads(1)  # a model this small trains faster on one thread than split across cores
     train_loader, val_loader = digits_loaders()
 
     def objective(trial: hpint.Trial) -> float:
+        # the trial's weights and batch order follow from the seed and its number: a rerun (in a fresh
+        # storage) gives the same study
+        pl.seed_everything(args.seed + trial.number, verbose=False)
         model = DigitsMLP(
             hidden=trial.suggest_int("hidden", 8, 256, log=True),
             dropout=trial.suggest_float("dropout", 0.0, 0.5),
@@ -106,6 +110,7 @@ def main() -> None:
         storage=args.storage,
         study_name=args.study_name,
         direction="maximize",
+        sampler=hpint.samplers.TPESampler(seed=args.seed),
         pruner=hpint.pruners.HyperbandPruner(min_resource=1, max_resource=MAX_EPOCHS, reduction_factor=3),
         load_if_exists=True,
     )
