@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import threading
-import weakref
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpint._direction import StudyDirection
+from hpint._fork import ForkRegistry
 from hpint.exceptions import UpdateFinishedTrialError
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, apply_update
 from hpint.trial._frozen import FrozenTrial, copy_attrs
@@ -415,14 +414,10 @@ def _bufferable(update: TrialUpdate) -> bool:
 # inside this storage at that moment; so, as the standard library's logging module does for its handlers'
 # locks, a child re-creates the locks of the storages it inherited. (The engines drop their inherited
 # connections, see ``_rdb/engine.py``.)
-_IN_THIS_PROCESS: weakref.WeakSet[CachedStorage] = weakref.WeakSet()
+def _new_locks_in_child(storage: CachedStorage) -> None:
+    storage._lock = threading.RLock()
+    for entry in storage._owned.values():
+        entry.lock = threading.Lock()
 
 
-def _new_locks_in_child() -> None:
-    for storage in list(_IN_THIS_PROCESS):
-        storage._lock = threading.RLock()
-        for entry in storage._owned.values():
-            entry.lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_new_locks_in_child)
+_IN_THIS_PROCESS: ForkRegistry[CachedStorage] = ForkRegistry(after_in_child=_new_locks_in_child)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import enum
 import os
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from hpint._fork import ForkRegistry
 from hpint.integrations._common import PRUNED_STEP_KEY
 from hpint.trial._base import BaseTrial
 from hpint.trial._frozen import FrozenTrial
@@ -189,26 +189,20 @@ def expect_outcome_elsewhere(trial: BaseTrial) -> None:
 # process before or after. So every callback alive here registers, and at a fork its trial is set up to
 # read the outcome from the storage, as pickling does under ddp_spawn. Other forks (e.g. DataLoader
 # workers) set it up too; then the trial's end costs one read of it, and the outcome is the same.
-_IN_THIS_PROCESS: weakref.WeakSet[Any] = weakref.WeakSet()
+def _before_fork(callback: Any) -> None:
+    if callback._creator_pid == os.getpid():
+        expect_outcome_elsewhere(callback._trial)
+
+
+def _after_fork_in_child(callback: Any) -> None:
+    trial = callback._trial
+    if isinstance(getattr(trial, "_end_as_pruned", None), PrunedInAnotherProcess):
+        trial._end_as_pruned = False  # the child's copy starts undecided, as under ddp_spawn
+
+
+_IN_THIS_PROCESS: ForkRegistry[Any] = ForkRegistry(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def watch_forks(callback: Any) -> None:
     """Register ``callback`` (with ``_trial`` and ``_creator_pid``) for :func:`_before_fork`."""
     _IN_THIS_PROCESS.add(callback)
-
-
-def _before_fork() -> None:
-    pid = os.getpid()
-    for callback in list(_IN_THIS_PROCESS):
-        if callback._creator_pid == pid:
-            expect_outcome_elsewhere(callback._trial)
-
-
-def _after_fork_in_child() -> None:
-    for callback in list(_IN_THIS_PROCESS):
-        trial = callback._trial
-        if isinstance(getattr(trial, "_end_as_pruned", None), PrunedInAnotherProcess):
-            trial._end_as_pruned = False  # the child's copy starts undecided, as under ddp_spawn
-
-
-os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

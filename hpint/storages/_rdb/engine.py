@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from hpint._fork import ForkRegistry
 from hpint.exceptions import StorageInternalError
 from hpint.storages._rdb.url import backend_name, is_sqlite_memory
 
@@ -61,15 +60,7 @@ def create_engine(url: str, engine_kwargs: dict[str, Any] | None) -> sa.Engine:
 # inherited ones are left unclosed (closing them could end the parent's sessions), as SQLAlchemy's
 # "Using Connection Pools with Multiprocessing or os.fork()" recommends. The parent is not touched: it
 # forks cheaply (DataLoader workers may fork every epoch) and keeps its connections.
-_ENGINES: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
-
-
-def _forget_inherited_connections() -> None:
-    for engine in list(_ENGINES):
-        engine.dispose(close=False)
-
-
-os.register_at_fork(after_in_child=_forget_inherited_connections)
+_ENGINES: ForkRegistry[sa.Engine] = ForkRegistry(after_in_child=lambda engine: engine.dispose(close=False))
 
 
 def _set_up_sqlite(engine: sa.Engine, wal: bool) -> None:

@@ -25,13 +25,13 @@ import json
 import os
 import sqlite3
 import threading
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
+from hpint._fork import ForkRegistry
 from hpint.storages._rdb.models import trial_intermediate_values, trials
 from hpint.storages._rdb.rows import changes_probe
 from hpint.storages._rdb.writes import trial_in
@@ -122,15 +122,7 @@ class SqliteEpochPath:
 # documentation says not to carry a connection across fork(), and closing it runs SQLite's close-time work
 # (WAL checkpoint, unlocking) in a process that does not own it. One per path and fork, at most.
 _INHERITED: list[Any] = []
-_LIVE: weakref.WeakSet[SqliteEpochPath] = weakref.WeakSet()
-
-
-def _after_fork_in_child() -> None:
-    for path in list(_LIVE):
-        path._after_fork_in_child()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
+_LIVE: ForkRegistry[SqliteEpochPath] = ForkRegistry(after_in_child=lambda path: path._after_fork_in_child())
 
 
 def _report_statement() -> tuple[str, dict[str, Any]]:
