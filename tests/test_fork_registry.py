@@ -1,4 +1,4 @@
-"""ForkRegistry: hooks run for the registered objects still alive, in the parent before and the child after."""
+"""ForkRegistry: hooks run for the registered objects still alive, before the fork and in the child."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_truncated_density_is_within_its_bound() -> None:
     values, bound = _ratio._truncated(terms)
     full = log_sum_exp(terms.copy())
     assert np.all(np.abs(values - full) <= bound)
-    assert np.all(bound < 1e-10)
+    assert np.all(bound < 1e-4)  # 3,000 terms, each left out below e^-19 of the largest
 
 
 def test_truncation_steps_aside_for_infinities() -> None:

@@ -468,14 +468,29 @@ class ContinuousTerms(NamedTuple):
 
 
 def continuous_terms(mus: np.ndarray, sigmas: np.ndarray) -> ContinuousTerms:
-    """:class:`ContinuousTerms` of kernels ``(mus, sigmas)``, both ``(n_kernels, n_continuous)``."""
+    """:class:`ContinuousTerms` of kernels ``(mus, sigmas)``, both ``(n_kernels, n_continuous)``.
+
+    Every entry but ``constant`` depends on its own kernel and column only: a caller may compute some
+    entries alone (any shape) with :func:`column_terms`, and ``constant`` with :func:`kernel_constant`.
+    """
+    log_scale, quadratic, linear = column_terms(mus, sigmas)
+    return ContinuousTerms(log_scale, quadratic, linear, kernel_constant(mus, sigmas))
+
+
+def column_terms(mus: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``log_scale``, ``quadratic`` and ``linear`` of :class:`ContinuousTerms`, elementwise."""
     log_scale = _truncation_log_z(mus, sigmas) + np.log(sigmas) + _LOG_SQRT_2PI
     inv_var = 1.0 / np.square(sigmas)
-    squares = np.square(mus) * inv_var
+    return log_scale, -0.5 * inv_var, mus * inv_var
+
+
+def kernel_constant(mus: np.ndarray, sigmas: np.ndarray) -> np.ndarray:
+    """``constant`` of :class:`ContinuousTerms`: per kernel (row), half the sum of ``(mu / sigma)^2``."""
+    squares = np.square(mus) * (1.0 / np.square(sigmas))
     total = squares[:, 0].copy() if squares.shape[1] else np.zeros(len(squares))
     for i in range(1, squares.shape[1]):  # column by column: the same sum whatever the memory layout
         total += squares[:, i]
-    return ContinuousTerms(log_scale, -0.5 * inv_var, mus * inv_var, 0.5 * total)
+    return 0.5 * total
 
 
 def _truncation_log_z(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:

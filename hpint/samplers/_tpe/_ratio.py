@@ -21,7 +21,7 @@ import numpy as np
 
 from hpint.samplers._tpe._parzen import ParzenEstimator
 
-_CUTOFF = 40.0  # log units: each left-out term weighs less than e^-39 of the row's largest
+_CUTOFF = 20.0  # log units: each left-out term weighs less than e^-19 of the row's largest
 _MIN_KERNELS = 256  # below this the full log-sum-exp is cheap; the bookkeeping would not pay
 _U = 2.0**-53  # unit roundoff of float64
 _MAX_PEAK = 1e12  # larger log terms make the rounding of ``peak - _CUTOFF`` matter; compute in full

@@ -24,7 +24,9 @@ from hpint.samplers._tpe._parzen import (
     Dim,
     NumericalDim,
     ParzenEstimator,
+    column_terms,
     continuous_terms,
+    kernel_constant,
     log_weights,
     matmul_precise,
     min_bandwidth,
@@ -152,7 +154,7 @@ class RestKernels:
         if self._n + len(new_rows) > len(self._rows):
             self._grow(2 * (self._n + len(new_rows)))
         c = len(self.dims)
-        touched: set[int] = set()
+        touched: list[set[int]] = [set() for _ in range(c)]  # per column: rows whose width was set
         for row, centre in zip(new_rows.tolist(), unit.tolist()):
             n = self._n
             at = bisect.bisect_left(self._row_list, row)
@@ -163,14 +165,19 @@ class RestKernels:
             self._buf[:c, at] = centre
             self._n = n + 1
             for i in range(c):
-                touched.update(self._insert_sorted(i, row, centre[i]))
+                touched[i].update(self._insert_sorted(i, row, centre[i]))
         self.rows = self._rows[: self._n]
-        kernels = np.array(sorted(bisect.bisect_left(self._row_list, r) for r in touched))
-        fresh = continuous_terms(self._buf[:c, kernels].T, self._buf[c : 2 * c, kernels].T)
-        self._buf[2 * c : 3 * c, kernels] = fresh.log_scale.T
-        self._buf[3 * c : 4 * c, kernels] = fresh.quadratic.T
-        self._buf[4 * c : 5 * c, kernels] = fresh.linear.T
-        self._buf[5 * c + 1, kernels] = fresh.constant
+        # only the (kernel, column) entries whose width was set change; the truncation constant, the
+        # costly part, is rarely needed for them (narrow kernels near the new point, see _truncation_log_z)
+        buf = self._buf
+        columns = np.array([i for i in range(c) for _ in touched[i]], dtype=np.intp)
+        kernels = np.array([bisect.bisect_left(self._row_list, r) for part in touched for r in part])
+        log_scale, quadratic, linear = column_terms(buf[columns, kernels], buf[c + columns, kernels])
+        buf[2 * c + columns, kernels] = log_scale
+        buf[3 * c + columns, kernels] = quadratic
+        buf[4 * c + columns, kernels] = linear
+        changed = np.unique(kernels)
+        buf[5 * c + 1, changed] = kernel_constant(buf[:c, changed].T, buf[c : 2 * c, changed].T)
 
     def _insert_sorted(self, i: int, row: int, centre: float) -> list[int]:
         """Put ``row`` into column ``i``'s sorted order, set the widths of it and its neighbours, and
