@@ -171,12 +171,13 @@ class RestKernels:
         # costly part, is rarely needed for them (narrow kernels near the new point, see _truncation_log_z)
         buf = self._buf
         columns = np.array([i for i in range(c) for _ in touched[i]], dtype=np.intp)
-        kernels = np.array([bisect.bisect_left(self._row_list, r) for part in touched for r in part])
+        positions = [bisect.bisect_left(self._row_list, r) for part in touched for r in part]
+        kernels = np.array(positions, dtype=np.intp)
         log_scale, quadratic, linear = column_terms(buf[columns, kernels], buf[c + columns, kernels])
         buf[2 * c + columns, kernels] = log_scale
         buf[3 * c + columns, kernels] = quadratic
         buf[4 * c + columns, kernels] = linear
-        changed = np.unique(kernels)
+        changed = np.array(sorted(set(positions)), dtype=np.intp)  # np.unique costs far more on so few
         buf[5 * c + 1, changed] = kernel_constant(buf[:c, changed].T, buf[c : 2 * c, changed].T)
 
     def _insert_sorted(self, i: int, row: int, centre: float) -> list[int]:
