@@ -236,7 +236,11 @@ def run_quality(
 
 def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
     checkpoints = [c for c in (50, 100, 200) if c <= args.trials] or [args.trials]
-    print(f"\n## Quality: regret (best value - optimum), {args.seeds} seeds, mean / median\n")
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    print(
+        f"\n## Quality: regret (best value - optimum), seeds {seeds.start}-{seeds.stop - 1}, "
+        "mean +- standard error / median\n"
+    )
     header = "| problem | sampler | " + " | ".join(f"{c} trials" for c in checkpoints) + " | s/run |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
@@ -246,7 +250,7 @@ def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
             budget = max(checkpoints)
             if name.endswith("-gp"):
                 budget = min(budget, args.gp_trials)
-            runs = [run_quality(problem, name, seed, budget, checkpoints) for seed in range(args.seeds)]
+            runs = [run_quality(problem, name, seed, budget, checkpoints) for seed in seeds]
             seconds = (time.perf_counter() - start) / args.seeds
             cells = []
             for i in range(len(checkpoints)):
@@ -254,7 +258,8 @@ def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
                 if any(math.isnan(v) for v in vals):
                     cells.append("-")
                 else:
-                    cells.append(f"{statistics.mean(vals):.4g} / {statistics.median(vals):.4g}")
+                    se = statistics.stdev(vals) / math.sqrt(len(vals)) if len(vals) > 1 else math.nan
+                    cells.append(f"{statistics.mean(vals):.4g} +- {se:.2g} / {statistics.median(vals):.4g}")
             print(f"| {problem} | {name} | " + " | ".join(cells) + f" | {seconds:.1f} |", flush=True)
 
 
@@ -341,6 +346,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--problems", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS))
     parser.add_argument("--samplers", nargs="+", default=None, choices=list(available))
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="quality: the first seed of --seeds")
     parser.add_argument(
         "--trials", type=int, default=200, help="quality: trials per run (checkpoints 50/100/200)"
     )

@@ -44,13 +44,13 @@ def zdt1(trial: hpint.Trial) -> tuple[float, float]:
     return x[0], g * (1 - math.sqrt(x[0] / g))
 
 
-def _mean_best(make: Callable[[int], BaseSampler], seeds: range, n_trials: int) -> float:
+def _bests(make: Callable[[int], BaseSampler], seeds: range, n_trials: int) -> list[float]:
     bests = []
     for seed in seeds:
         study = hpint.create_study(sampler=make(seed))
         study.optimize(branin, n_trials=n_trials)
         bests.append(study.best_value)
-    return statistics.mean(bests)
+    return bests
 
 
 def _mean_hypervolume(make: Callable[[int], BaseSampler], seeds: range, n_trials: int) -> float:
@@ -63,9 +63,11 @@ def _mean_hypervolume(make: Callable[[int], BaseSampler], seeds: range, n_trials
 
 
 def test_tpe_beats_random_search_on_branin() -> None:
-    seeds = range(4)
-    tpe = _mean_best(lambda s: TPESampler(seed=s), seeds, 40)
-    random = _mean_best(lambda s: RandomSampler(seed=s), seeds, 40)
+    # medians over 10 seeds: now and then a TPE run spends its 40 trials between Branin's three minima,
+    # and one such run would decide a mean over a few seeds
+    seeds = range(10)
+    tpe = statistics.median(_bests(lambda s: TPESampler(seed=s), seeds, 40))
+    random = statistics.median(_bests(lambda s: RandomSampler(seed=s), seeds, 40))
     assert tpe < random / 2, (tpe, random)
 
 

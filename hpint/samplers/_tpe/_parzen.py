@@ -136,12 +136,14 @@ def numerical_kernels(
     params: ParzenParameters,
     n_dims: int = 1,
     orders: list[np.ndarray | None] | None = None,
+    min_sigma: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Centres and bandwidths (unit scale) for observations ``mus`` (``(n, c)``, one column per
     parameter), plus the prior kernel's row if asked.
 
     ``orders``, if given, holds per column a candidate for ``argsort(column, kind="stable")`` (a caller
     may keep it up to date more cheaply than sorting); each is checked and ignored if it is not that order.
+    ``min_sigma``, if given, replaces :func:`min_bandwidth` as the smallest width.
     """
     n = len(mus)
     n_kernels = n + int(params.consider_prior)
@@ -149,7 +151,9 @@ def numerical_kernels(
         sigmas = np.full(mus.shape, 0.2 * max(n, 1) ** (-1.0 / (n_dims + 4)))
     else:
         sigmas = _neighbor_bandwidths(mus, params.consider_endpoints, orders)
-    sigmas = np.clip(sigmas, min_bandwidth(n_kernels, params), 1.0)
+    if min_sigma is None:
+        min_sigma = min_bandwidth(n_kernels, params)
+    sigmas = np.clip(sigmas, min_sigma, 1.0)
     if params.consider_prior:
         with_prior = np.empty((n + 1, mus.shape[1]))
         with_prior[:n], with_prior[n] = mus, 0.5
@@ -227,6 +231,7 @@ class ParzenEstimator:
         params: kernel settings; the prior kernel, if any, gets weight ``params.prior_weight``.
         orders: optional, per column, the stable sort order of the observations (see
             :func:`numerical_kernels`); saves a sort per numerical column on long histories.
+        min_sigma: if given, the smallest kernel width (unit scale) instead of :func:`min_bandwidth`'s.
     """
 
     _workspace: Callable[[int], np.ndarray] | None = None
@@ -238,6 +243,7 @@ class ParzenEstimator:
         weights: np.ndarray,
         params: ParzenParameters,
         orders: list[np.ndarray | None] | None = None,
+        min_sigma: float | None = None,
     ) -> None:
         self._dims = dims
         obs = np.asarray(observations, dtype=float).reshape(-1, len(dims))
@@ -250,6 +256,7 @@ class ParzenEstimator:
             params,
             len(numerical),
             None if orders is None else [orders[j] for j in numerical],
+            min_sigma,
         )
         self._kernels: list[tuple[np.ndarray, np.ndarray] | np.ndarray] = []
         for j, dim in enumerate(dims):

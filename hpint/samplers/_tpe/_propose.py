@@ -22,6 +22,8 @@ from hpint.samplers._tpe._split import (
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
+    good_min_bandwidth,
+    good_rank_weights,
     multi_objective_below,
     single_objective_order,
 )
@@ -77,11 +79,16 @@ def propose(
         extra, extra_numbers = running_observations(history.running, trial.number, space, names)
     if settings.multi_objective:
         w_below = np.ones(len(below))  # the split already prefers spread-out good trials
+    elif settings.weights is None and len(below):
+        ranks = np.empty(len(below), dtype=np.int64)  # NaN (pruned) losses rank last
+        ranks[np.argsort(history.loss[below, 0], kind="stable")] = np.arange(len(below))
+        w_below = good_rank_weights(ranks)
     else:
         w_below = call_weights(settings.weights, len(below))
     w_above = call_weights(settings.weights, len(above) + len(extra_numbers))
     dims = [make_dim(space[name]) for name in names]
-    good = _good_estimator(history, names, dims, table, below, w_below, settings)
+    min_sigma = good_min_bandwidth(len(rows)) if settings.parzen.consider_magic_clip else None
+    good = _good_estimator(history, names, dims, table, below, w_below, settings, min_sigma)
     in_row_order = history.in_number_order or bool(np.all(np.diff(above) > 0))  # see split
     if not extra_numbers and supports(dims, settings.parzen) and in_row_order:
         rest = _rest_kernels(history, names, dims, settings).estimator(above, table, w_above)
@@ -106,18 +113,21 @@ def _good_estimator(
     below: np.ndarray,
     weights: np.ndarray,
     settings: Settings,
+    min_sigma: float | None = None,
 ) -> ParzenEstimator:
-    """``ParzenEstimator`` of the good trials, reused while they and their weights stay the same.
+    """``ParzenEstimator`` of the good trials, reused while they, their weights and the smallest kernel
+    width (see :func:`good_min_bandwidth`) stay the same.
 
-    On a long history most new trials are not among the good ones, so l(x) is the same as last time;
-    the estimator is never modified after it is built, so sharing it changes nothing.
+    On a long history most new trials are not among the good ones, so l(x) is the same as last time
+    (from 297 trials on, the smallest width no longer changes); the estimator is never modified after it
+    is built, so sharing it changes nothing.
     """
-    key = (tuple(dims), settings.parzen, below.tobytes(), weights.tobytes())  # rows never change
+    key = (tuple(dims), settings.parzen, below.tobytes(), weights.tobytes(), min_sigma)  # rows never change
     memo_key = "good:" + "|".join(names)
     cached = history.memo.get(memo_key)
     if isinstance(cached, tuple) and cached[0] == key:
         return cached[1]
-    good = ParzenEstimator(dims, table[below], weights, settings.parzen)
+    good = ParzenEstimator(dims, table[below], weights, settings.parzen, min_sigma=min_sigma)
     history.memo[memo_key] = (key, good)
     return good
 

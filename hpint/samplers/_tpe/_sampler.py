@@ -40,12 +40,14 @@ class TPESampler(BaseSampler):
     Args:
         consider_prior: add a broad prior kernel to each estimator, so the search keeps exploring.
         prior_weight: weight of the prior kernel, relative to one trial's.
-        consider_magic_clip: keep kernel widths from collapsing when trials cluster.
+        consider_magic_clip: keep kernel widths from collapsing when trials cluster (l(x)'s smallest
+            width shrinks with the number of trials, to 1% of the range from 297 trials on).
         consider_endpoints: let the bounds of a range narrow the outermost kernels.
         n_startup_trials: random trials before the model is used.
         n_ei_candidates: candidates drawn from ``l(x)`` per suggestion; the best ratio wins.
         gamma: ``gamma(n)`` is how many of ``n`` finished trials count as good.
-        weights: ``weights(n)`` gives the ``n`` trials' kernel weights, oldest first.
+        weights: ``weights(n)`` gives the ``n`` trials' kernel weights, oldest first. By default the
+            rest's fade with age and, with one objective, the good trials weigh by rank (the best most).
         seed: makes the sequence of suggestions reproducible. Draws depend on the seed and the trial
             number, so a study resumed from storage continues exactly as an uninterrupted one would.
         multivariate: model the parameters jointly (captures interactions) instead of one at a time.
