@@ -196,3 +196,34 @@ def test_split_from_the_previous_split_equals_a_split_from_scratch() -> None:
         plain = _propose.split(history, rows, settings)
         np.testing.assert_array_equal(kept[0], plain[0])
         np.testing.assert_array_equal(kept[1], plain[1])
+
+
+def test_good_trials_weigh_by_the_rank_the_split_gives_them() -> None:
+    """COMPLETE trials first by value, then PRUNED ones by the step they reached, then their last value;
+    the best weighs log(k + 1), the last good one log(1 + 1 / k)."""
+    from hpint.samplers._tpe._propose import _good_ranks
+    from hpint.samplers._tpe._split import good_rank_weights
+    from hpint.trial import TrialState, create_trial
+
+    dist = {"x": FloatDistribution(0.0, 1.0)}
+    specs = [  # (state, value, intermediate values)
+        (TrialState.PRUNED, None, {0: 0.3}),  # step 0 like the last row, worse value: last
+        (TrialState.COMPLETE, 0.7, None),
+        (TrialState.PRUNED, None, {0: 0.5, 1: 0.9}),  # reached step 1: first of the pruned
+        (TrialState.COMPLETE, 0.2, None),
+        (TrialState.PRUNED, None, {0: 0.1}),
+    ]
+    trials = []
+    for number, (state, value, curve) in enumerate(specs):
+        trial = create_trial(
+            state=state, value=value, params={"x": 0.5}, distributions=dist, intermediate_values=curve
+        )
+        trial.number = number
+        trials.append(trial)
+    history = TrialHistory([hpint.StudyDirection.MINIMIZE])
+    history.update(trials)
+    ranks = _good_ranks(history, np.arange(5))
+    np.testing.assert_array_equal(ranks, [4, 1, 2, 0, 3])
+    weights = good_rank_weights(ranks)
+    assert weights[3] == pytest.approx(math.log(6.0)) and weights[0] == pytest.approx(math.log(1.2))
+    assert list(np.argsort(-weights)) == [3, 1, 2, 4, 0]

@@ -80,9 +80,7 @@ def propose(
     if settings.multi_objective:
         w_below = np.ones(len(below))  # the split already prefers spread-out good trials
     elif settings.weights is None and len(below):
-        ranks = np.empty(len(below), dtype=np.int64)  # NaN (pruned) losses rank last
-        ranks[np.argsort(history.loss[below, 0], kind="stable")] = np.arange(len(below))
-        w_below = good_rank_weights(ranks)
+        w_below = good_rank_weights(_good_ranks(history, below))
     else:
         w_below = call_weights(settings.weights, len(below))
     w_above = call_weights(settings.weights, len(above) + len(extra_numbers))
@@ -103,6 +101,20 @@ def propose(
     candidates = good.sample(rng, settings.n_ei_candidates)
     best = candidates[best_candidate(good, rest, candidates)]
     return {name: to_external(space[name], value) for name, value in zip(names, best)}
+
+
+def _good_ranks(history: TrialHistory, below: np.ndarray) -> np.ndarray:
+    """Each good row's rank, 0 the best, in the order the single-objective split ranks trials by
+    (COMPLETE by value, then PRUNED by the step reached and their last value)."""
+    order = single_objective_order(
+        history.complete[below],
+        history.loss[below, 0],
+        history.pruned_step[below],
+        history.pruned_loss[below],
+    )
+    ranks = np.empty(len(below), dtype=np.int64)
+    ranks[order] = np.arange(len(below))
+    return ranks
 
 
 def _good_estimator(
