@@ -227,3 +227,36 @@ def test_good_trials_weigh_by_the_rank_the_split_gives_them() -> None:
     weights = good_rank_weights(ranks)
     assert weights[3] == pytest.approx(math.log(6.0)) and weights[0] == pytest.approx(math.log(1.2))
     assert list(np.argsort(-weights)) == [3, 1, 2, 4, 0]
+
+
+class _GrowingList(list):
+    """A storage's live list of trials, which another thread extends while the history reads it."""
+
+    def __init__(self, items: list, late: hpint.trial.FrozenTrial) -> None:
+        super().__init__(items)
+        self._late = late
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204
+        if self._late is not None:  # another worker's ask lands during the read
+            late, self._late = self._late, None
+            self.append(late)
+        return super().__getitem__(i)
+
+
+def test_a_trial_appended_during_the_read_is_not_lost() -> None:
+    from hpint.trial import TrialState
+
+    trials = []
+    for number in range(3):
+        trial = _trial(number, float(number))
+        trial.number = number
+        trials.append(trial)
+    running = _trial(3, 3.0)
+    running.number, running.state, running.values = 3, TrialState.RUNNING, None
+    history = TrialHistory([hpint.StudyDirection.MINIMIZE])
+    history.update(_GrowingList(trials, late=running))
+    assert history.n == 3
+    finished = _trial(3, 3.0)
+    finished.number = 3
+    history.update(trials + [finished])  # the next read: trial 3 has finished meanwhile
+    assert history.n == 4

@@ -133,15 +133,16 @@ class TrialHistory:
     def update(self, trials: Sequence[FrozenTrial]) -> None:
         """Fold in what changed in ``trials`` (all of the study's trials, ordered by number)."""
         if self._by_number:
-            indices = self._pending + list(range(self._scanned, len(trials)))
-            if all(i < len(trials) and trials[i].number == i for i in indices[:1] + indices[-1:]):
-                self._update_indices(trials, indices)
+            n = len(trials)  # once: ``trials`` may be a storage's live list, which other threads extend
+            indices = self._pending + list(range(self._scanned, n))
+            if all(i < n and trials[i].number == i for i in indices[:1] + indices[-1:]):
+                self._update_indices(trials, indices, n)
                 return
             self._by_number = False
             self._seen_ids = {int(n) for n in self.numbers}  # numbers stand in for ids from here on
         self._update_scan(trials)
 
-    def _update_indices(self, trials: Sequence[FrozenTrial], indices: list[int]) -> None:
+    def _update_indices(self, trials: Sequence[FrozenTrial], indices: list[int], n: int) -> None:
         pending, running = [], []
         for i in indices:
             trial = trials[i]
@@ -151,7 +152,7 @@ class TrialHistory:
                 pending.append(i)
                 if trial.state == TrialState.RUNNING:
                     running.append(trial)
-        self._pending, self._scanned, self.running = pending, len(trials), running
+        self._pending, self._scanned, self.running = pending, n, running
 
     def _update_scan(self, trials: Sequence[FrozenTrial]) -> None:
         running = []
