@@ -25,13 +25,15 @@ def to_minimization(values: Sequence[Sequence[float]], directions: Sequence[Stud
 def is_pareto_front(loss: np.ndarray, assume_unique: bool = False) -> np.ndarray:
     """Boolean mask of the non-dominated rows of ``loss`` (minimisation). Duplicated points all count.
 
-    Runs in O(n log n) for two objectives and O(n * front) otherwise.
+    Runs in O(n log n) for two objectives (without NaN) and O(n * front) otherwise.
     """
     import numpy as np
 
     n = loss.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
+    if loss.shape[1] == 2 and not np.isnan(loss).any():
+        return _pareto_front_2d(loss)
     unique, inverse = np.unique(loss, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     order = np.lexsort(unique.T[::-1])  # sort by first objective, then the next ...
@@ -47,6 +49,28 @@ def is_pareto_front(loss: np.ndarray, assume_unique: bool = False) -> np.ndarray
     mask_unique = np.zeros(len(pts), dtype=bool)
     mask_unique[order] = on_front
     return mask_unique[inverse]
+
+
+def _pareto_front_2d(loss: np.ndarray) -> np.ndarray:
+    """:func:`is_pareto_front` for two objectives, one sort and one pass.
+
+    Sorted by the first objective, then the second, a row is dominated exactly when an earlier row other
+    than a copy of it has a second objective at most its own: the front is the rows that set a new strict
+    running minimum of the second objective, with their copies.
+    """
+    import numpy as np
+
+    order = np.lexsort((loss[:, 1], loss[:, 0]))
+    pts = loss[order]
+    second = pts[:, 1]
+    new_minimum = np.ones(len(pts), dtype=bool)
+    new_minimum[1:] = second[1:] < np.minimum.accumulate(second)[:-1]
+    starts_run = np.ones(len(pts), dtype=bool)  # the first of each run of equal rows
+    starts_run[1:] = np.any(pts[1:] != pts[:-1], axis=1)
+    run_start = np.maximum.accumulate(np.where(starts_run, np.arange(len(pts)), 0))
+    mask = np.empty(len(pts), dtype=bool)
+    mask[order] = new_minimum[run_start]
+    return mask
 
 
 def non_dominated_ranks(loss: np.ndarray, n_below: int | None = None) -> np.ndarray:

@@ -1,10 +1,18 @@
-"""Pareto math on hand-computed cases: ranks, constrained ranks, crowding distance, 2-D hypervolume."""
+"""Pareto math on hand-computed cases (ranks, constrained ranks, crowding distance, 2-D hypervolume) and
+the front against the pairwise definition."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from hpint._pareto import constrained_ranks, crowding_distance, hypervolume_2d, non_dominated_ranks
+from hpint._pareto import (
+    constrained_ranks,
+    crowding_distance,
+    hypervolume_2d,
+    is_pareto_front,
+    non_dominated_ranks,
+)
 
 LOSS = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [5.0, 5.0]])
 
@@ -62,3 +70,28 @@ def test_feasibility_reads_the_constraints_attribute() -> None:
     assert [is_feasible(t) for t in (free, ok, edge, bad)] == [True, True, True, False]
     assert best_feasible_trial([free, ok, edge, bad], hpint.StudyDirection.MINIMIZE) is edge
     assert best_feasible_trial([free, ok, edge, bad], hpint.StudyDirection.MAXIMIZE) is free
+
+
+def _dominated_pairwise(loss: np.ndarray) -> np.ndarray:
+    """The definition, pair by pair: some other row is at most as bad everywhere and better somewhere."""
+    n = len(loss)
+    return np.array(
+        [any(np.all(loss[j] <= loss[i]) and np.any(loss[j] < loss[i]) for j in range(n)) for i in range(n)],
+        dtype=bool,
+    )
+
+
+@pytest.mark.parametrize("n_objectives", [2, 3])
+def test_pareto_front_equals_the_pairwise_definition(n_objectives: int) -> None:
+    # Two objectives take a one-pass path; ties, repeated rows and infinities must come out the same.
+    rng = np.random.RandomState(0)
+    for case in range(400):
+        n = rng.randint(1, 30)
+        if case % 3 == 0:
+            loss = rng.uniform(size=(n, n_objectives))
+        else:  # few distinct values: many ties and repeated rows
+            loss = rng.randint(0, 4, size=(n, n_objectives)).astype(float)
+        if case % 5 == 0:
+            loss[rng.uniform(size=loss.shape) < 0.1] = np.inf
+            loss[rng.uniform(size=loss.shape) < 0.05] = -np.inf
+        np.testing.assert_array_equal(is_pareto_front(loss), ~_dominated_pairwise(loss), err_msg=repr(loss))

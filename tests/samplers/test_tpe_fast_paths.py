@@ -23,6 +23,7 @@ from hpint.samplers._tpe._parzen import (
 )
 from hpint.samplers._tpe._parzen_parameters import ParzenParameters
 from hpint.samplers._tpe._propose import first_k_stable
+from hpint.samplers._tpe._split import _hypervolume_subset_2d, reference_point
 
 _DIST = {"x": FloatDistribution(0.0, 1.0)}
 
@@ -260,3 +261,34 @@ def test_a_trial_appended_during_the_read_is_not_lost() -> None:
     finished.number = 3
     history.update(trials + [finished])  # the next read: trial 3 has finished meanwhile
     assert history.n == 4
+
+
+def _drop_least_contributors(points: np.ndarray, k: int) -> list[int]:
+    """The plain greedy: recompute every kept point's rectangle, drop the smallest (lowest index on ties)."""
+    ref = reference_point(points)
+    keep = list(range(len(points)))
+    while len(keep) > k:
+        along = sorted(keep, key=lambda i: (points[i, 0], points[i, 1], i))
+        contribution = {}
+        for pos, i in enumerate(along):
+            right = points[along[pos + 1], 0] if pos + 1 < len(along) else ref[0]
+            above = points[along[pos - 1], 1] if pos > 0 else ref[1]
+            contribution[i] = (right - points[i, 0]) * (above - points[i, 1])
+        keep.remove(min(keep, key=lambda i: (contribution[i], i)))
+    return keep
+
+
+def test_hypervolume_subset_equals_dropping_the_least_contributor_one_at_a_time() -> None:
+    # The subset is kept with a heap of contributions updated at the removed point's neighbours only.
+    rng = np.random.RandomState(0)
+    for case in range(300):
+        n = rng.randint(2, 25)
+        if case % 2:
+            t = np.sort(rng.uniform(size=n))
+            points = np.c_[t, 1.0 - t ** rng.uniform(0.3, 3.0)]
+        else:  # integer fronts: equal contributions (ties) and repeated points
+            t = np.sort(rng.randint(0, 8, size=n)).astype(float)
+            points = np.c_[t, 10.0 - t]
+        points = points[rng.permutation(n)]
+        k = rng.randint(1, n)
+        assert _hypervolume_subset_2d(points, k).tolist() == _drop_least_contributors(points, k), (points, k)

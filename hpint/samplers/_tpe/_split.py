@@ -9,11 +9,12 @@ that keep the most hypervolume (two objectives) or are least crowded (three or m
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 
 import numpy as np
 
-from hpint._pareto import is_pareto_front
+from hpint._pareto import crowding_distance, is_pareto_front
 
 
 def default_gamma(n: int) -> int:
@@ -105,13 +106,43 @@ def select_spread(points: np.ndarray, k: int) -> np.ndarray:
 
 
 def _hypervolume_subset_2d(points: np.ndarray, k: int) -> np.ndarray:
-    """Drop, one at a time, the point whose loss costs the least hypervolume, until ``k`` remain."""
-    ref = reference_point(points)
-    keep = np.arange(len(points))
-    while keep.size > k:
-        contrib = hypervolume_contributions_2d(points[keep], ref)
-        keep = np.delete(keep, int(np.argmin(contrib)))
-    return keep
+    """Drop, one at a time, the point whose loss costs the least hypervolume (on ties the lowest index),
+    until ``k`` remain; sorted indices of those kept.
+
+    A point's contribution is the rectangle between it and its two neighbours along the front (or the
+    reference point), so a removal changes only its neighbours' contributions: they are kept in a heap,
+    and stale entries are skipped, in O(n log n) instead of recomputing all of them per removal.
+    """
+    n = len(points)
+    ref_x, ref_y = (float(v) for v in reference_point(points))
+    order = np.lexsort((points[:, 1], points[:, 0]))  # along the front; duplicates stay side by side
+    x, y, index = points[order, 0].tolist(), points[order, 1].tolist(), order.tolist()
+    prev, nxt = list(range(-1, n - 1)), list(range(1, n + 1))
+
+    def contribution(i: int) -> float:
+        right = x[nxt[i]] if nxt[i] < n else ref_x
+        above = y[prev[i]] if prev[i] >= 0 else ref_y
+        return (right - x[i]) * (above - y[i])
+
+    current = [contribution(i) for i in range(n)]
+    heap = [(current[i], index[i], i) for i in range(n)]
+    heapq.heapify(heap)
+    alive = [True] * n
+    for _ in range(n - k):
+        value, _, i = heapq.heappop(heap)
+        while not alive[i] or value != current[i]:
+            value, _, i = heapq.heappop(heap)
+        alive[i] = False
+        before, after = prev[i], nxt[i]
+        if before >= 0:
+            nxt[before] = after
+        if after < n:
+            prev[after] = before
+        for j in (before, after):
+            if 0 <= j < n:
+                current[j] = contribution(j)
+                heapq.heappush(heap, (current[j], index[j], j))
+    return np.sort(order[np.array(alive)])
 
 
 def reference_point(points: np.ndarray) -> np.ndarray:
@@ -119,30 +150,3 @@ def reference_point(points: np.ndarray) -> np.ndarray:
     worst = points.max(axis=0)
     span = worst - points.min(axis=0)
     return worst + np.maximum(0.1 * span, 1e-9 * np.maximum(1.0, np.abs(worst)))
-
-
-def hypervolume_contributions_2d(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """Hypervolume each point of a 2-objective non-dominated set adds on its own (to ``ref``)."""
-    order = np.lexsort((points[:, 1], points[:, 0]))
-    x, y = points[order, 0], points[order, 1]
-    right = np.append(x[1:], ref[0])
-    above = np.concatenate(([ref[1]], y[:-1]))
-    contrib = np.empty(len(points))
-    contrib[order] = (right - x) * (above - y)
-    return contrib
-
-
-def crowding_distance(points: np.ndarray) -> np.ndarray:
-    """NSGA-II's crowding distance: the normalised side lengths of the box between each point's neighbours."""
-    n, m = points.shape
-    distance = np.zeros(n)
-    for j in range(m):
-        order = np.argsort(points[:, j], kind="stable")
-        col = points[order, j]
-        span = col[-1] - col[0]
-        gaps = np.zeros(n)
-        if n > 2 and span > 0:
-            gaps[1:-1] = (col[2:] - col[:-2]) / span
-        gaps[0] = gaps[-1] = np.inf
-        distance[order] += gaps
-    return distance
