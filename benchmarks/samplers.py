@@ -3,7 +3,8 @@
 Quality: the best value found after 50, 100 and 200 trials (as regret, ``best - optimum``, where the
 optimum is known), mean and median over seeds, per problem and sampler. Overhead: milliseconds per trial
 (whole ``optimize`` loop, in-memory storage, trivial objective) over 1,000 trials at 5 and 20 float
-parameters, and over 5,000 trials at 5 parameters for TPE.
+parameters, with two objectives (ZDT1, 5 parameters) for the samplers that take several, and over 5,000
+trials at 5 parameters for TPE.
 
 Samplers: hpint's TPE (the default), Random, every other hpint sampler that works without arguments, and
 Optuna's default TPE when Optuna is installed.
@@ -210,12 +211,13 @@ def _samplers() -> dict[str, tuple[str, Callable[[int], Any]]]:
     return out
 
 
-def _create_study(library: str, sampler: Any) -> Any:
+def _create_study(library: str, sampler: Any, n_objectives: int = 1) -> Any:
+    directions = ["minimize"] * n_objectives
     if library == "optuna":
         import optuna
 
-        return optuna.create_study(sampler=sampler)
-    return hpint.create_study(sampler=sampler)
+        return optuna.create_study(sampler=sampler, directions=directions)
+    return hpint.create_study(sampler=sampler, directions=directions)
 
 
 def run_quality(
@@ -270,30 +272,49 @@ def _overhead_objective(n_params: int) -> Objective:
     return objective
 
 
-def run_overhead(sampler_name: str, n_params: int, n_trials: int) -> tuple[float, float, float]:
+def _zdt1(n_params: int) -> Callable[[Any], tuple[float, float]]:
+    """ZDT1, two objectives to minimise over [0, 1]^n: a convex front at ``x[1:] == 0``."""
+
+    def objective(trial: Any) -> tuple[float, float]:
+        x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(n_params)]
+        g = 1.0 + 9.0 * sum(x[1:]) / (n_params - 1)
+        return x[0], g * (1.0 - math.sqrt(x[0] / g))
+
+    return objective
+
+
+def run_overhead(
+    sampler_name: str, n_params: int, n_trials: int, n_objectives: int = 1
+) -> tuple[float, float, float]:
     """Wall-clock and CPU ms per trial over the whole run, and wall ms per trial over its last tenth.
 
     CPU time is reported too because the machine is shared: wall time grows with other people's load,
     the process's own CPU time much less so.
     """
-    ends, cpus = _timed_run(sampler_name, n_params, n_trials)
+    ends, cpus = _timed_run(sampler_name, n_params, n_trials, n_objectives)
     wall, cpu = ends[-1] - ends[0], cpus[-1] - cpus[0]
     tail = max(1, n_trials // 10)
     last = (ends[-1] - ends[-tail - 1]) / tail if n_trials > tail else wall / n_trials
     return 1000 * wall / n_trials, 1000 * cpu / n_trials, 1000 * last
 
 
-def _timed_run(sampler_name: str, n_params: int, n_trials: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU time (s) at the start of an ``optimize`` run and at the end of each trial."""
+def _timed_run(
+    sampler_name: str, n_params: int, n_trials: int, n_objectives: int = 1
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU time (s) at the start of an ``optimize`` run and at the end of each trial.
+
+    With two objectives the objective is ZDT1 over ``n_params`` parameters.
+    """
     library, factory = _samplers()[sampler_name]
-    study = _create_study(library, factory(0))
+    study = _create_study(library, factory(0), n_objectives)
     ends, cpus = [time.perf_counter()], [time.process_time()]
 
     def record(_study: Any, _trial: Any) -> None:
         ends.append(time.perf_counter())
         cpus.append(time.process_time())
 
-    study.optimize(_overhead_objective(n_params), n_trials=n_trials, callbacks=[record])
+    objective = _overhead_objective(n_params) if n_objectives == 1 else _zdt1(n_params)
+    study.optimize(objective, n_trials=n_trials, callbacks=[record])
     return ends, cpus
 
 
@@ -302,6 +323,10 @@ def _blocks(times: list[float], n_blocks: int = 10) -> list[float]:
     n = len(times) - 1
     edges = [round(i * n / n_blocks) for i in range(n_blocks + 1)]
     return [1000 * (times[b] - times[a]) / max(b - a, 1) for a, b in zip(edges[:-1], edges[1:])]
+
+
+#: Samplers whose overhead is also measured with two objectives (the others are single-objective or slow).
+_TWO_OBJECTIVES = ("tpe", "nsgaii", "random")
 
 
 def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
@@ -317,6 +342,12 @@ def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
         )
         cells = ["{:.2f} / {:.2f} ({:.2f})".format(*run_overhead(name, p, n)) for p in (5, 20)]
         print(f"| {name} | {n} | " + " | ".join(cells) + " |", flush=True)
+    two = [s for s in samplers if s.split("-")[1] in _TWO_OBJECTIVES]
+    if two:
+        print("\n| sampler | trials | 2 objectives (ZDT1), 5 params: wall / CPU (last) |\n|---|---|---|")
+        for name in two:
+            cell = "{:.2f} / {:.2f} ({:.2f})".format(*run_overhead(name, 5, args.overhead_trials, 2))
+            print(f"| {name} | {args.overhead_trials} | {cell} |", flush=True)
     long_run = [s for s in samplers if s == "hpint-tpe" or (args.long_optuna and s == "optuna-tpe")]
     for name in long_run:
         for _ in range(args.long_repeats):
