@@ -144,24 +144,6 @@ def crowding_distance(loss: np.ndarray) -> np.ndarray:
     return distance
 
 
-def hypervolume_2d(loss: np.ndarray, reference: Sequence[float]) -> float:
-    """Area dominated by the rows of an ``(n, 2)`` ``loss`` (minimisation) and bounded by ``reference``.
-
-    Rows not strictly better than the reference in both objectives add nothing.
-    """
-    import numpy as np
-
-    ref = np.asarray(reference, dtype=float)
-    pts = loss[np.all(loss < ref, axis=1)]
-    if pts.shape[0] == 0:
-        return 0.0
-    pts = pts[is_pareto_front(pts)]
-    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
-    pts = pts[np.r_[True, np.diff(pts[:, 0]) > 0]]  # one point per first-objective value
-    widths = np.diff(np.r_[pts[:, 0], ref[0]])
-    return float(np.sum(widths * (ref[1] - pts[:, 1])))
-
-
 def pareto_front_trials(
     trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]
 ) -> list[FrozenTrial]:

@@ -1,5 +1,5 @@
-"""Pareto math on hand-computed cases (ranks, constrained ranks, crowding distance, 2-D hypervolume) and
-the front against the pairwise definition."""
+"""Pareto math on hand-computed cases (ranks, constrained ranks, crowding distance) and the front against
+the pairwise definition."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from hpint._pareto import (
     constrained_ranks,
     crowding_distance,
-    hypervolume_2d,
     is_pareto_front,
     non_dominated_ranks,
 )
@@ -36,19 +35,6 @@ def test_crowding_distance_by_hand() -> None:
     assert np.isinf(crowding_distance(LOSS[:2])).all()
     flat = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])  # a zero-range objective adds nothing
     np.testing.assert_allclose(crowding_distance(flat), [np.inf, 1.0, np.inf])
-
-
-def test_hypervolume_2d_by_hand_and_against_monte_carlo() -> None:
-    # Staircase of (1, 4), (2, 2), (4, 1) under (6, 6): 1 * 2 + 2 * 4 + 2 * 5 = 20; dominated rows add 0.
-    assert hypervolume_2d(LOSS, [6.0, 6.0]) == 20.0
-    assert hypervolume_2d(LOSS, [0.5, 0.5]) == 0.0
-    rng = np.random.RandomState(0)
-    points = rng.uniform(0, 1, size=(30, 2))
-    samples = rng.uniform(0, 1.2, size=(200_000, 2))
-    dominated = np.zeros(len(samples), dtype=bool)
-    for p in points:
-        dominated |= np.all(samples >= p, axis=1)
-    assert abs(hypervolume_2d(points, [1.2, 1.2]) - dominated.mean() * 1.44) < 0.01
 
 
 def test_feasibility_reads_the_constraints_attribute() -> None:

@@ -34,8 +34,8 @@ class TPESampler(BaseSampler):
     """Tree-structured Parzen estimator: models good and bad regions from past trials, samples the good.
 
     Works for float (linear, log, stepped), int and categorical parameters, conditional (define-by-run)
-    spaces, several objectives (good trials chosen by non-dominated rank, then hypervolume contribution
-    or crowding) and parallel workers. The first ``n_startup_trials`` are random.
+    spaces, several objectives (good trials chosen by non-dominated rank, then by the hypervolume they
+    keep) and parallel workers. The first ``n_startup_trials`` are random.
 
     Args:
         consider_prior: add a broad prior kernel to each estimator, so the search keeps exploring.

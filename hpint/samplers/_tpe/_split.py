@@ -3,7 +3,8 @@
 Single objective: COMPLETE trials by value, then PRUNED trials by the step they reached (further is
 better), then by their last intermediate value; trials pruned before reporting anything come last.
 Several objectives: whole non-dominated fronts, and from the front that does not fit entirely, the points
-that keep the most hypervolume (two objectives) or are least crowded (three or more).
+that keep the most hypervolume: with two objectives by dropping the least contributing point until enough
+remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import math
 
 import numpy as np
 
-from hpint._pareto import crowding_distance, is_pareto_front
+from hpint._hypervolume import greedy_hypervolume_subset
+from hpint._pareto import is_pareto_front
 
 
 def default_gamma(n: int) -> int:
@@ -97,12 +99,12 @@ def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
 
 
 def select_spread(points: np.ndarray, k: int) -> np.ndarray:
-    """Indices of ``k`` mutually non-dominated ``points`` that cover the front best."""
+    """Indices of ``k`` mutually non-dominated ``points`` that keep the most hypervolume (greedily)."""
     if k >= len(points):
         return np.arange(len(points))
     if points.shape[1] == 2:
         return _hypervolume_subset_2d(points, k)
-    return np.sort(np.argsort(-crowding_distance(points), kind="stable")[:k])
+    return greedy_hypervolume_subset(points, k, reference_point(points))
 
 
 def _hypervolume_subset_2d(points: np.ndarray, k: int) -> np.ndarray:

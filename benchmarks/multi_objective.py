@@ -1,0 +1,210 @@
+"""Multi-objective sampler benchmark: hypervolume reached after 50, 100 and 200 trials. Prints tables.
+
+Problems (all minimised, 6 float parameters in [0, 1]): ZDT1 and ZDT2 (2 objectives) and DTLZ2 (3
+objectives). The metric is the hypervolume gap ``HV* - HV``: ``HV`` is the hypervolume of the Pareto front
+of the COMPLETE trials among the first ``k`` (by number), bounded by a fixed reference point per problem,
+and ``HV*`` that of the true Pareto front (known in closed form); 0 is perfect, lower is better. Mean +-
+standard error and median over seeds, then, per pair of samplers, the difference of means with Welch's t
+(and the paired t over seeds, the pairing being the seed).
+
+Samplers: hpint's ``TPESampler(seed=s)`` (the default with several objectives; univariate, like Optuna's),
+``NSGAIISampler`` and ``RandomSampler``, and Optuna's ``TPESampler(seed=s)`` (also its default with several
+objectives) when Optuna is installed. ``--multivariate`` passes ``multivariate=True`` to both TPEs.
+
+    python benchmarks/multi_objective.py --seeds 2                  # a quick look
+    python benchmarks/multi_objective.py --seeds 40                 # the README's run
+    python benchmarks/multi_objective.py --problems dtlz2 --samplers hpint-tpe optuna-tpe --seeds 10
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import hpint  # noqa: E402
+from hpint._hypervolume import hypervolume  # noqa: E402
+
+N_VARS = 6
+
+# ---- problems ----
+
+
+def _params(trial: Any) -> np.ndarray:
+    return np.array([trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(N_VARS)])
+
+
+def zdt1(trial: Any) -> tuple[float, float]:
+    x = _params(trial)
+    g = 1.0 + 9.0 * float(np.mean(x[1:]))
+    return float(x[0]), g * (1.0 - math.sqrt(x[0] / g))
+
+
+def zdt2(trial: Any) -> tuple[float, float]:
+    x = _params(trial)
+    g = 1.0 + 9.0 * float(np.mean(x[1:]))
+    return float(x[0]), g * (1.0 - (x[0] / g) ** 2)
+
+
+def dtlz2(trial: Any) -> tuple[float, float, float]:
+    """Three objectives; the last ``N_VARS - 2`` parameters are the distance to the front."""
+    x = _params(trial)
+    r = 1.0 + float(np.sum((x[2:] - 0.5) ** 2))
+    a, b = 0.5 * math.pi * x[0], 0.5 * math.pi * x[1]
+    return r * math.cos(a) * math.cos(b), r * math.cos(a) * math.sin(b), r * math.sin(a)
+
+
+# name -> (objective, reference point, hypervolume of the true front to that point).
+# ZDT: f1 <= 1 and f2 <= g <= 10 everywhere, so every trial lies inside (1.1, 11); the true fronts are
+# f2 = 1 - sqrt(f1) (area under it 1/3) and f2 = 1 - f1^2 (2/3). DTLZ2: the front is the unit sphere's
+# positive octant (volume under it pi/6); (1.1, 1.1, 1.1) is the usual reference point.
+PROBLEMS: dict[str, tuple[Callable[[Any], Sequence[float]], tuple[float, ...], float]] = {
+    "zdt1": (zdt1, (1.1, 11.0), 1.1 * 11.0 - 1.0 / 3.0),
+    "zdt2": (zdt2, (1.1, 11.0), 1.1 * 11.0 - 2.0 / 3.0),
+    "dtlz2": (dtlz2, (1.1, 1.1, 1.1), 1.1**3 - math.pi / 6.0),
+}
+
+# ---- samplers ----
+
+
+def _samplers(multivariate: bool) -> dict[str, tuple[str, Callable[[int], Any]]]:
+    """name -> (library, factory(seed))."""
+    import hpint.samplers as hs
+
+    kw: dict[str, Any] = {"multivariate": True} if multivariate else {}
+    out: dict[str, tuple[str, Callable[[int], Any]]] = {
+        "hpint-tpe": ("hpint", lambda s: hs.TPESampler(seed=s, **kw)),
+    }
+    try:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        out["optuna-tpe"] = ("optuna", lambda s: optuna.samplers.TPESampler(seed=s, **kw))
+    except ImportError:
+        pass
+    out["hpint-nsgaii"] = ("hpint", lambda s: hs.NSGAIISampler(seed=s))
+    out["hpint-random"] = ("hpint", lambda s: hs.RandomSampler(seed=s))
+    return out
+
+
+def run(
+    problem: str, sampler_name: str, seed: int, checkpoints: list[int], multivariate: bool = False
+) -> list[float]:
+    """Hypervolume gap after each checkpoint for one seed."""
+    objective, reference, best = PROBLEMS[problem]
+    library, factory = _samplers(multivariate)[sampler_name]
+    directions = ["minimize"] * len(reference)
+    if library == "optuna":
+        import optuna
+
+        study = optuna.create_study(directions=directions, sampler=factory(seed))
+    else:
+        study = hpint.create_study(directions=directions, sampler=factory(seed))
+    study.optimize(objective, n_trials=max(checkpoints))
+    trials = sorted(study.get_trials(deepcopy=False), key=lambda t: t.number)
+    gaps = []
+    for k in checkpoints:
+        done = [t.values for t in trials[:k] if t.state.name == "COMPLETE"]
+        loss = np.asarray(done, dtype=float).reshape(len(done), len(reference))
+        gaps.append(best - hypervolume(loss, reference))
+    return gaps
+
+
+# ---- tables ----
+
+
+def _summary(values: list[float]) -> str:
+    se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
+    return f"{statistics.mean(values):.4g} +- {se:.2g} / {statistics.median(values):.4g}"
+
+
+def welch_t(a: list[float], b: list[float]) -> float:
+    se2 = statistics.variance(a) / len(a) + statistics.variance(b) / len(b)
+    return (statistics.mean(a) - statistics.mean(b)) / math.sqrt(se2) if se2 > 0 else math.nan
+
+
+def paired_t(a: list[float], b: list[float]) -> float:
+    d = [x - y for x, y in zip(a, b)]
+    sd = statistics.stdev(d)
+    return statistics.mean(d) / (sd / math.sqrt(len(d))) if sd > 0 else math.nan
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    available = list(_samplers(False))
+    parser.add_argument("--problems", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS))
+    parser.add_argument("--samplers", nargs="+", default=available, choices=available)
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--checkpoints", type=int, nargs="+", default=[50, 100, 200])
+    parser.add_argument("--multivariate", action="store_true", help="multivariate=True for every TPE")
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        action="append",
+        metavar=("A", "B"),
+        help="print mean(A) - mean(B) with t-values (repeatable); default: hpint-tpe vs each other TPE",
+    )
+    parser.add_argument("--out", help="write every run's gaps to this JSON file")
+    args = parser.parse_args(argv)
+    hpint.logging.set_verbosity(hpint.logging.ERROR)
+    warnings.filterwarnings("ignore")
+    checkpoints = sorted(args.checkpoints)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    print(f"python {' '.join(sys.argv)}")
+    print(
+        f"\n## Hypervolume gap (HV* - HV, lower is better), seeds {seeds[0]}-{seeds[-1]}, "
+        "mean +- standard error / median\n"
+    )
+    header = "| problem | sampler | " + " | ".join(f"{c} trials" for c in checkpoints) + " | s/run |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    results: dict[str, dict[str, list[list[float]]]] = {}
+    for problem in args.problems:
+        results[problem] = {}
+        for name in args.samplers:
+            start = time.perf_counter()
+            runs = [run(problem, name, s, checkpoints, args.multivariate) for s in seeds]
+            seconds = (time.perf_counter() - start) / len(seeds)
+            results[problem][name] = runs
+            cells = [_summary([r[i] for r in runs]) for i in range(len(checkpoints))]
+            print(f"| {problem} | {name} | " + " | ".join(cells) + f" | {seconds:.1f} |", flush=True)
+    pairs = args.compare or [
+        ("hpint-tpe", other) for other in args.samplers if other != "hpint-tpe" and "tpe" in other
+    ]
+    pairs = [(a, b) for a, b in pairs if a in args.samplers and b in args.samplers]
+    if pairs and len(seeds) > 1:
+        print("\n## Differences of means (A - B; negative: A closer to the true front), Welch t / paired t\n")
+        print("| problem | A - B | " + " | ".join(f"{c} trials" for c in checkpoints) + " |")
+        print("|" + "---|" * (len(checkpoints) + 2))
+        for problem in args.problems:
+            for a, b in pairs:
+                cells = []
+                for i in range(len(checkpoints)):
+                    va = [r[i] for r in results[problem][a]]
+                    vb = [r[i] for r in results[problem][b]]
+                    diff = statistics.mean(va) - statistics.mean(vb)
+                    cells.append(f"{diff:+.3g} (t {welch_t(va, vb):+.2f} / {paired_t(va, vb):+.2f})")
+                print(f"| {problem} | {a} - {b} | " + " | ".join(cells) + " |")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"argv": sys.argv, "checkpoints": checkpoints, "seeds": seeds, "gaps": results}, f)
+
+
+if __name__ == "__main__":
+    main()
