@@ -109,20 +109,69 @@ _BATCH = 16  # rows whose gain is computed together (one array operation instead
 
 
 def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """``covered(rows)``: for each row, the volume of its box that the ``kept`` rows already dominate."""
+    """``covered(rows)``: for each row, the volume of its box that the ``kept`` rows already dominate.
+
+    Three objectives: the kept rows' :func:`_floor_grid`, cut to each row's box, every cell covered from
+    ``max(floor, the row's third)`` up. Four: the same for each slab between consecutive values of the
+    fourth objective (the kept rows at or below the slab make its grid), times the part of the slab
+    inside the row's box. Both in array operations over a batch of rows; more objectives, row by row.
+    """
+    m = kept.shape[1]
     if len(kept) == 0:
         return lambda rows: np.zeros(len(rows))
-    if kept.shape[1] != 3:
+    if m not in (3, 4):
         return lambda rows: np.array([hypervolume(np.maximum(kept, row), ref) for row in rows])
-    xs, ys, floor = _floor_grid(kept, ref)
+    if m == 3:
+        xs, ys, floor = _floor_grid(kept, ref)
+        floors = floor[None]
+    else:
+        kept = kept[np.argsort(kept[:, 3], kind="stable")]
+        xs, ys, floors = _prefix_floor_grids(kept, ref)
+        bottoms, tops = kept[:, 3], np.append(kept[1:, 3], ref[3])
     edges_x, edges_y = np.append(xs, ref[0]), np.append(ys, ref[1])
+    if m == 4:
+        firsts = (edges_x[:-1], edges_y[:-1], bottoms)
 
     def covered(rows: np.ndarray) -> np.ndarray:
-        # every cell of the grid cut to each row's box, covered from max(floor, the row's third) up
+        if m == 4 and floors.size > _CELLS:  # large: row by row, on the cells and slabs meeting its box
+            return np.array([sliced(row) for row in rows])
         widths_x = np.maximum(edges_x[1:] - np.maximum(edges_x[:-1], rows[:, :1]), 0.0)
         widths_y = np.maximum(edges_y[1:] - np.maximum(edges_y[:-1], rows[:, 1:2]), 0.0)
-        heights = np.maximum(floor, rows[:, 2, None, None])
+        heights = np.maximum(floors, rows[:, 2, None, None, None])  # (rows, slabs, x cells, y cells)
         np.subtract(ref[2], heights, out=heights)
-        return np.einsum("bj,bj->b", np.matmul(widths_x[:, None, :], heights)[:, 0, :], widths_y)
+        areas = np.matmul(heights, widths_y[:, None, :, None])[..., 0]
+        volumes = np.einsum("bsx,bx->bs", areas, widths_x)
+        if m == 3:
+            return volumes[:, 0]
+        thickness = np.maximum(tops - np.maximum(bottoms, rows[:, 3:4]), 0.0)
+        return np.einsum("bs,bs->b", volumes, thickness)
+
+    def sliced(row: np.ndarray) -> float:
+        # the last cell (or slab) starting at or below the row's value is the first that meets its box
+        values = (row[0], row[1], row[3])
+        i, j, s = (max(int(first.searchsorted(v, side="right")) - 1, 0) for first, v in zip(firsts, values))
+        widths_x = np.maximum(edges_x[i + 1 :] - np.maximum(edges_x[i:-1], row[0]), 0.0)
+        widths_y = np.maximum(edges_y[j + 1 :] - np.maximum(edges_y[j:-1], row[1]), 0.0)
+        heights = np.maximum(floors[s:, i:, j:], row[2])
+        np.subtract(ref[2], heights, out=heights)
+        volumes = np.matmul(heights, widths_y) @ widths_x
+        return float(volumes @ np.maximum(tops[s:] - np.maximum(bottoms[s:], row[3]), 0.0))
 
     return covered
+
+
+_CELLS = 1 << 15  # grids larger than this are cut to each row's box, one row at a time
+
+
+def _prefix_floor_grids(pts: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xs, ys, floors)``: :func:`_floor_grid` of the first ``t + 1`` rows in ``floors[t]``, all on the
+    grid of every row's first two objectives (rows strictly below ``ref``)."""
+    xs, ix = np.unique(pts[:, 0], return_inverse=True)
+    ys, iy = np.unique(pts[:, 1], return_inverse=True)
+    floors = np.empty((len(pts), len(xs), len(ys)))
+    current = np.full((len(xs), len(ys)), ref[2])
+    for t, (i, j, z) in enumerate(zip(ix.reshape(-1).tolist(), iy.reshape(-1).tolist(), pts[:, 2].tolist())):
+        corner = current[i:, j:]  # the cells this row dominates
+        np.minimum(corner, z, out=corner)
+        floors[t] = current
+    return xs, ys, floors

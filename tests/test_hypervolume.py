@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
+from hpint import _hypervolume
 from hpint._hypervolume import greedy_hypervolume_subset, hypervolume, hypervolume_2d
 from hpint._pareto import is_pareto_front
 
@@ -74,9 +75,12 @@ def _plain_greedy(points: np.ndarray, k: int, ref: np.ndarray) -> list[int]:
     return sorted(chosen)
 
 
-@pytest.mark.parametrize("n_objectives", [2, 3])
-def test_greedy_subset_equals_the_plain_greedy(n_objectives: int) -> None:
+@pytest.mark.parametrize("cut_to_each_row", [False, True])
+@pytest.mark.parametrize("n_objectives", [2, 3, 4, 5])
+def test_greedy_subset_equals_the_plain_greedy(n_objectives: int, cut_to_each_row: bool, monkeypatch) -> None:
     # Integer coordinates keep every volume exact, so equal gains are equal and ties are tested too.
+    if cut_to_each_row:  # four objectives: the path for large grids, taken here on small ones
+        monkeypatch.setattr(_hypervolume, "_CELLS", 0)
     rng = np.random.RandomState(10 + n_objectives)
     ref = np.full(n_objectives, 5.0)
     for _ in range(60):
