@@ -123,14 +123,12 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
         return lambda rows: np.array([hypervolume(np.maximum(kept, row), ref) for row in rows])
     if m == 3:
         xs, ys, floor = _floor_grid(kept, ref)
-        floors = floor[None]
+        floors, bottoms, tops = floor[None], np.zeros(1), np.ones(1)  # one slab, of thickness 1
     else:
         kept = kept[np.argsort(kept[:, 3], kind="stable")]
         xs, ys, floors = _prefix_floor_grids(kept, ref)
         bottoms, tops = kept[:, 3], np.append(kept[1:, 3], ref[3])
     edges_x, edges_y = np.append(xs, ref[0]), np.append(ys, ref[1])
-    if m == 4:
-        firsts = (edges_x[:-1], edges_y[:-1], bottoms)
 
     def covered(rows: np.ndarray) -> np.ndarray:
         if m == 4 and floors.size > _CELLS:  # large: row by row, on the cells and slabs meeting its box
@@ -148,7 +146,7 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
 
     def sliced(row: np.ndarray) -> float:
         # the last cell (or slab) starting at or below the row's value is the first that meets its box
-        values = (row[0], row[1], row[3])
+        firsts, values = (edges_x[:-1], edges_y[:-1], bottoms), (row[0], row[1], row[3])
         i, j, s = (max(int(first.searchsorted(v, side="right")) - 1, 0) for first, v in zip(firsts, values))
         widths_x = np.maximum(edges_x[i + 1 :] - np.maximum(edges_x[i:-1], row[0]), 0.0)
         widths_y = np.maximum(edges_y[j + 1 :] - np.maximum(edges_y[j:-1], row[1]), 0.0)
