@@ -131,7 +131,7 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
     edges_x, edges_y = np.append(xs, ref[0]), np.append(ys, ref[1])
 
     def covered(rows: np.ndarray) -> np.ndarray:
-        if m == 4 and floors.size > _CELLS:  # large: row by row, on the cells and slabs meeting its box
+        if floors.size > _CELLS:  # large: row by row, on the cells and slabs meeting its box
             return np.array([sliced(row) for row in rows])
         widths_x = np.maximum(edges_x[1:] - np.maximum(edges_x[:-1], rows[:, :1]), 0.0)
         widths_y = np.maximum(edges_y[1:] - np.maximum(edges_y[:-1], rows[:, 1:2]), 0.0)
@@ -146,19 +146,22 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
 
     def sliced(row: np.ndarray) -> float:
         # the last cell (or slab) starting at or below the row's value is the first that meets its box
-        firsts, values = (edges_x[:-1], edges_y[:-1], bottoms), (row[0], row[1], row[3])
-        i, j, s = (max(int(first.searchsorted(v, side="right")) - 1, 0) for first, v in zip(firsts, values))
+        i = max(int(edges_x[:-1].searchsorted(row[0], side="right")) - 1, 0)
+        j = max(int(edges_y[:-1].searchsorted(row[1], side="right")) - 1, 0)
+        s = max(int(bottoms.searchsorted(row[3], side="right")) - 1, 0) if m == 4 else 0
         widths_x = np.maximum(edges_x[i + 1 :] - np.maximum(edges_x[i:-1], row[0]), 0.0)
         widths_y = np.maximum(edges_y[j + 1 :] - np.maximum(edges_y[j:-1], row[1]), 0.0)
         heights = np.maximum(floors[s:, i:, j:], row[2])
         np.subtract(ref[2], heights, out=heights)
         volumes = np.matmul(heights, widths_y) @ widths_x
+        if m == 3:
+            return float(volumes[0])
         return float(volumes @ np.maximum(tops[s:] - np.maximum(bottoms[s:], row[3]), 0.0))
 
     return covered
 
 
-_CELLS = 1 << 15  # grids larger than this are cut to each row's box, one row at a time
+_CELLS = 1 << 16  # from about this many cells x slabs, cutting the grid to each row's box costs less
 
 
 def _prefix_floor_grids(pts: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

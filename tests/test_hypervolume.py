@@ -79,7 +79,7 @@ def _plain_greedy(points: np.ndarray, k: int, ref: np.ndarray) -> list[int]:
 @pytest.mark.parametrize("n_objectives", [2, 3, 4, 5])
 def test_greedy_subset_equals_the_plain_greedy(n_objectives: int, cut_to_each_row: bool, monkeypatch) -> None:
     # Integer coordinates keep every volume exact, so equal gains are equal and ties are tested too.
-    if cut_to_each_row:  # four objectives: the path for large grids, taken here on small ones
+    if cut_to_each_row:  # the path for large grids, taken here on small ones
         monkeypatch.setattr(_hypervolume, "_CELLS", 0)
     rng = np.random.RandomState(10 + n_objectives)
     ref = np.full(n_objectives, 5.0)
