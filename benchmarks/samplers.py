@@ -3,7 +3,8 @@
 Quality: the best value found after 50, 100 and 200 trials (as regret, ``best - optimum``, where the
 optimum is known), mean and median over seeds, per problem and sampler. Overhead: milliseconds per trial
 (whole ``optimize`` loop, in-memory storage, trivial objective) over 1,000 trials at 5 and 20 float
-parameters, with two objectives (ZDT1, 5 parameters) for the samplers that take several, and over 5,000
+parameters, with two and three objectives (ZDT1, DTLZ2; 5 parameters) for the samplers that take several,
+and over 5,000
 trials at 5 parameters for TPE.
 
 Samplers: hpint's TPE (the default), Random, every other hpint sampler that works without arguments, and
@@ -283,6 +284,18 @@ def _zdt1(n_params: int) -> Callable[[Any], tuple[float, float]]:
     return objective
 
 
+def _dtlz2(n_params: int) -> Callable[[Any], tuple[float, float, float]]:
+    """DTLZ2, three objectives to minimise over [0, 1]^n: the unit sphere's octant at ``x[2:] == 0.5``."""
+
+    def objective(trial: Any) -> tuple[float, float, float]:
+        x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(n_params)]
+        r = 1.0 + sum((v - 0.5) ** 2 for v in x[2:])
+        a, b = 0.5 * math.pi * x[0], 0.5 * math.pi * x[1]
+        return r * math.cos(a) * math.cos(b), r * math.cos(a) * math.sin(b), r * math.sin(a)
+
+    return objective
+
+
 def run_overhead(
     sampler_name: str, n_params: int, n_trials: int, n_objectives: int = 1
 ) -> tuple[float, float, float]:
@@ -303,7 +316,7 @@ def _timed_run(
 ) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU time (s) at the start of an ``optimize`` run and at the end of each trial.
 
-    With two objectives the objective is ZDT1 over ``n_params`` parameters.
+    With two objectives the objective is ZDT1 over ``n_params`` parameters, with three DTLZ2.
     """
     library, factory = _samplers()[sampler_name]
     study = _create_study(library, factory(0), n_objectives)
@@ -313,7 +326,7 @@ def _timed_run(
         ends.append(time.perf_counter())
         cpus.append(time.process_time())
 
-    objective = _overhead_objective(n_params) if n_objectives == 1 else _zdt1(n_params)
+    objective = {1: _overhead_objective, 2: _zdt1, 3: _dtlz2}[n_objectives](n_params)
     study.optimize(objective, n_trials=n_trials, callbacks=[record])
     return ends, cpus
 
@@ -325,8 +338,8 @@ def _blocks(times: list[float], n_blocks: int = 10) -> list[float]:
     return [1000 * (times[b] - times[a]) / max(b - a, 1) for a, b in zip(edges[:-1], edges[1:])]
 
 
-#: Samplers whose overhead is also measured with two objectives (the others are single-objective or slow).
-_TWO_OBJECTIVES = ("tpe", "nsgaii", "random")
+#: Samplers whose overhead is also measured with several objectives (the others take one, or are slow).
+_SEVERAL_OBJECTIVES = ("tpe", "nsgaii", "random")
 
 
 def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
@@ -342,12 +355,16 @@ def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:
         )
         cells = ["{:.2f} / {:.2f} ({:.2f})".format(*run_overhead(name, p, n)) for p in (5, 20)]
         print(f"| {name} | {n} | " + " | ".join(cells) + " |", flush=True)
-    two = [s for s in samplers if s.split("-")[1] in _TWO_OBJECTIVES]
-    if two:
-        print("\n| sampler | trials | 2 objectives (ZDT1), 5 params: wall / CPU (last) |\n|---|---|---|")
-        for name in two:
-            cell = "{:.2f} / {:.2f} ({:.2f})".format(*run_overhead(name, 5, args.overhead_trials, 2))
-            print(f"| {name} | {args.overhead_trials} | {cell} |", flush=True)
+    several = [s for s in samplers if s.split("-")[1] in _SEVERAL_OBJECTIVES]
+    if several:
+        print(
+            "\n| sampler | trials | 2 objectives (ZDT1), 5 params: wall / CPU (last) "
+            "| 3 objectives (DTLZ2), 5 params: wall / CPU (last) |\n|---|---|---|---|"
+        )
+        for name in several:
+            n = args.overhead_trials
+            cells = ["{:.2f} / {:.2f} ({:.2f})".format(*run_overhead(name, 5, n, m)) for m in (2, 3)]
+            print(f"| {name} | {n} | " + " | ".join(cells) + " |", flush=True)
     long_run = [s for s in samplers if s == "hpint-tpe" or (args.long_optuna and s == "optuna-tpe")]
     for name in long_run:
         for _ in range(args.long_repeats):
