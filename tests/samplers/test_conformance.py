@@ -123,22 +123,32 @@ def test_a_pickled_study_continues_like_the_original(name: str) -> None:
         assert [t.params for t in twin.trials[13:]] == [t.params for t in study.trials[13:]]
 
 
+@pytest.mark.parametrize("n_objectives", [2, 3])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_runs_a_multi_objective_study(name: str) -> None:
+def test_runs_a_multi_objective_study(name: str, n_objectives: int) -> None:
     space = "numeric" if name == "cmaes" else "all_kinds"
     objective = objective_for(name, space)
-    study = hpint.create_study(directions=["minimize", "maximize"], sampler=make_sampler(name, 0, space))
+    directions = ["minimize", "maximize", "minimize"][:n_objectives]
+    study = hpint.create_study(directions=directions, sampler=make_sampler(name, 0, space))
     if not CASES[name].multi_objective:
         with pytest.raises(ValueError, match="objective"):
             study.optimize(lambda t: (objective(t), 1.0), n_trials=1)
         return
-    study.optimize(lambda t: (objective(t), sum(1 for v in t.params.values() if v)), n_trials=16)
+
+    def objectives(t: hpint.Trial) -> tuple[float, ...]:
+        numbers = [abs(v) for v in t.params.values() if isinstance(v, (int, float))]
+        values = (objective(t), sum(1 for v in t.params.values() if v), min(numbers, default=0.0))
+        return values[:n_objectives]
+
+    study.optimize(objectives, n_trials=16)
     assert len(study.get_trials(states=(TrialState.COMPLETE,))) == 16
     front = study.best_trials
     assert front
-    values = [t.values for t in study.trials]
+    signs = [1.0 if d == "minimize" else -1.0 for d in directions]
+    values = [[s * x for s, x in zip(signs, t.values)] for t in study.trials]
     for t in front:  # nothing in the study dominates a trial of the front
-        assert not any(v[0] <= t.values[0] and v[1] >= t.values[1] and v != t.values for v in values)
+        mine = [s * x for s, x in zip(signs, t.values)]
+        assert not any(all(a <= b for a, b in zip(v, mine)) and v != mine for v in values)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
