@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _tables import print_checkpoint_header, summary  # noqa: E402  (this folder: the scripts run from it)
 
 import hpint  # noqa: E402
 from hpint._hypervolume import hypervolume  # noqa: E402
@@ -126,11 +127,6 @@ def run(
 # ---- tables ----
 
 
-def _summary(values: list[float]) -> str:
-    se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
-    return f"{statistics.mean(values):.4g} +- {se:.2g} / {statistics.median(values):.4g}"
-
-
 def welch_t(a: list[float], b: list[float]) -> float:
     se2 = statistics.variance(a) / len(a) + statistics.variance(b) / len(b)
     return (statistics.mean(a) - statistics.mean(b)) / math.sqrt(se2) if se2 > 0 else math.nan
@@ -167,13 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     checkpoints = sorted(args.checkpoints)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     print(f"python {' '.join(sys.argv)}")
-    print(
-        f"\n## Hypervolume gap (HV* - HV, lower is better), seeds {seeds[0]}-{seeds[-1]}, "
-        "mean +- standard error / median\n"
-    )
-    header = "| problem | sampler | " + " | ".join(f"{c} trials" for c in checkpoints) + " | s/run |"
-    print(header)
-    print("|" + "---|" * (header.count("|") - 1))
+    title = f"Hypervolume gap (HV* - HV, lower is better), seeds {seeds[0]}-{seeds[-1]}"
+    print_checkpoint_header(title, checkpoints)
     results: dict[str, dict[str, list[list[float]]]] = {}
     for problem in args.problems:
         results[problem] = {}
@@ -182,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
             runs = [run(problem, name, s, checkpoints, args.multivariate) for s in seeds]
             seconds = (time.perf_counter() - start) / len(seeds)
             results[problem][name] = runs
-            cells = [_summary([r[i] for r in runs]) for i in range(len(checkpoints))]
+            cells = [summary([r[i] for r in runs]) for i in range(len(checkpoints))]
             print(f"| {problem} | {name} | " + " | ".join(cells) + f" | {seconds:.1f} |", flush=True)
     pairs = args.compare or [
         ("hpint-tpe", other) for other in args.samplers if other != "hpint-tpe" and "tpe" in other

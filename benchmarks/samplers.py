@@ -33,7 +33,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import math  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -41,6 +40,7 @@ from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _tables import print_checkpoint_header, summary  # noqa: E402  (this folder: the scripts run from it)
 
 import hpint  # noqa: E402
 
@@ -240,13 +240,8 @@ def run_quality(
 def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
     checkpoints = [c for c in (50, 100, 200) if c <= args.trials] or [args.trials]
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    print(
-        f"\n## Quality: regret (best value - optimum), seeds {seeds.start}-{seeds.stop - 1}, "
-        "mean +- standard error / median\n"
-    )
-    header = "| problem | sampler | " + " | ".join(f"{c} trials" for c in checkpoints) + " | s/run |"
-    print(header)
-    print("|" + "---|" * (header.count("|") - 1))
+    title = f"Quality: regret (best value - optimum), seeds {seeds.start}-{seeds.stop - 1}"
+    print_checkpoint_header(title, checkpoints)
     for problem in args.problems:
         for name in samplers:
             start = time.perf_counter()
@@ -255,14 +250,7 @@ def quality_table(args: argparse.Namespace, samplers: list[str]) -> None:
                 budget = min(budget, args.gp_trials)
             runs = [run_quality(problem, name, seed, budget, checkpoints) for seed in seeds]
             seconds = (time.perf_counter() - start) / args.seeds
-            cells = []
-            for i in range(len(checkpoints)):
-                vals = [r[i] for r in runs]
-                if any(math.isnan(v) for v in vals):
-                    cells.append("-")
-                else:
-                    se = statistics.stdev(vals) / math.sqrt(len(vals)) if len(vals) > 1 else math.nan
-                    cells.append(f"{statistics.mean(vals):.4g} +- {se:.2g} / {statistics.median(vals):.4g}")
+            cells = [summary([r[i] for r in runs]) for i in range(len(checkpoints))]
             print(f"| {problem} | {name} | " + " | ".join(cells) + f" | {seconds:.1f} |", flush=True)
 
 
