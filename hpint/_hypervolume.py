@@ -114,12 +114,13 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
     Three objectives: the kept rows' :func:`_floor_grid`, cut to each row's box, every cell covered from
     ``max(floor, the row's third)`` up. Four: the same for each slab between consecutive values of the
     fourth objective (the kept rows at or below the slab make its grid), times the part of the slab
-    inside the row's box. Both in array operations over a batch of rows; more objectives, row by row.
+    inside the row's box. Both in array operations over a batch of rows; more objectives (or four with
+    more kept rows than ``_MAX_PREFIX_CELLS`` allows the grids for), row by row.
     """
     m = kept.shape[1]
     if len(kept) == 0:
         return lambda rows: np.zeros(len(rows))
-    if m not in (3, 4):
+    if m not in (3, 4) or (m == 4 and len(kept) ** 3 > _MAX_PREFIX_CELLS):
         return lambda rows: np.array([hypervolume(np.maximum(kept, row), ref) for row in rows])
     if m == 3:
         xs, ys, floor = _floor_grid(kept, ref)
@@ -161,6 +162,7 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
     return covered
 
 
+_MAX_PREFIX_CELLS = 1 << 24  # four objectives: beyond this (128 MB of grids), slab by slab, row by row
 _CELLS = 1 << 16  # from about this many cells x slabs, cutting the grid to each row's box costs less
 
 

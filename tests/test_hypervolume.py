@@ -75,12 +75,15 @@ def _plain_greedy(points: np.ndarray, k: int, ref: np.ndarray) -> list[int]:
     return sorted(chosen)
 
 
-@pytest.mark.parametrize("cut_to_each_row", [False, True])
+@pytest.mark.parametrize("path", ["batch", "cut to each row", "slab by slab"])
 @pytest.mark.parametrize("n_objectives", [2, 3, 4, 5])
-def test_greedy_subset_equals_the_plain_greedy(n_objectives: int, cut_to_each_row: bool, monkeypatch) -> None:
+def test_greedy_subset_equals_the_plain_greedy(n_objectives: int, path: str, monkeypatch) -> None:
     # Integer coordinates keep every volume exact, so equal gains are equal and ties are tested too.
-    if cut_to_each_row:  # the path for large grids, taken here on small ones
+    # The paths for large grids (three and four objectives) are taken here on small ones.
+    if path == "cut to each row":
         monkeypatch.setattr(_hypervolume, "_CELLS", 0)
+    elif path == "slab by slab":
+        monkeypatch.setattr(_hypervolume, "_MAX_PREFIX_CELLS", 0)
     rng = np.random.RandomState(10 + n_objectives)
     ref = np.full(n_objectives, 5.0)
     for _ in range(60):
