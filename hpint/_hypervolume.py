@@ -114,14 +114,17 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
     Three objectives: the kept rows' :func:`_floor_grid`, cut to each row's box, every cell covered from
     ``max(floor, the row's third)`` up. Four: the same for each slab between consecutive values of the
     fourth objective (the kept rows at or below the slab make its grid), times the part of the slab
-    inside the row's box. Both in array operations over a batch of rows; more objectives (or four with
-    more kept rows than ``_MAX_PREFIX_CELLS`` allows the grids for), row by row.
+    inside the row's box. Both in array operations over a batch of rows. Five or more: slabs of the last
+    objective over the coverage of one fewer (:func:`_slab_coverage`). Past ``_MAX_PREFIX_CELLS``, and
+    for two objectives, each row's covered volume from :func:`hypervolume`.
     """
     m = kept.shape[1]
     if len(kept) == 0:
         return lambda rows: np.zeros(len(rows))
-    if m not in (3, 4) or (m == 4 and len(kept) ** 3 > _MAX_PREFIX_CELLS):
+    if m < 3 or (m > 3 and len(kept) ** (m - 1) > _MAX_PREFIX_CELLS):
         return lambda rows: np.array([hypervolume(np.maximum(kept, row), ref) for row in rows])
+    if m > 4:
+        return _slab_coverage(kept, ref)
     if m == 3:
         xs, ys, floor = _floor_grid(kept, ref)
         floors, bottoms, tops = floor[None], np.zeros(1), np.ones(1)  # one slab, of thickness 1
@@ -162,7 +165,27 @@ def _coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.nd
     return covered
 
 
-_MAX_PREFIX_CELLS = 1 << 24  # four objectives: beyond this (128 MB of grids), slab by slab, row by row
+def _slab_coverage(kept: np.ndarray, ref: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`_coverage` of five or more objectives: per slab between consecutive values of the last
+    objective, the coverage of one objective fewer by the kept rows at or below the slab, times the part
+    of the slab inside each row's box."""
+    kept = kept[np.argsort(kept[:, -1], kind="stable")]
+    bottoms, tops = kept[:, -1], np.append(kept[1:, -1], ref[-1])
+    parts = [_coverage(kept[: t + 1, :-1], ref[:-1]) for t in range(len(kept))]
+
+    def covered(rows: np.ndarray) -> np.ndarray:
+        thickness = np.maximum(tops - np.maximum(bottoms, rows[:, -1:]), 0.0)  # (rows, slabs)
+        total = np.zeros(len(rows))
+        for t, part in enumerate(parts):
+            inside = thickness[:, t] > 0.0
+            if inside.any():
+                total[inside] += thickness[inside, t] * part(rows[inside, :-1])
+        return total
+
+    return covered
+
+
+_MAX_PREFIX_CELLS = 1 << 24  # four or more objectives: past kept rows ** (objectives - 1) > this, row by row
 _CELLS = 1 << 16  # from about this many cells x slabs, cutting the grid to each row's box costs less
 
 

@@ -76,7 +76,7 @@ def _plain_greedy(points: np.ndarray, k: int, ref: np.ndarray) -> list[int]:
 
 
 @pytest.mark.parametrize("path", ["batch", "cut to each row", "slab by slab"])
-@pytest.mark.parametrize("n_objectives", [2, 3, 4, 5])
+@pytest.mark.parametrize("n_objectives", [2, 3, 4, 5, 6])
 def test_greedy_subset_equals_the_plain_greedy(n_objectives: int, path: str, monkeypatch) -> None:
     # Integer coordinates keep every volume exact, so equal gains are equal and ties are tested too.
     # The paths for large grids (three and four objectives) are taken here on small ones.
