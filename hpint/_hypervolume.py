@@ -26,11 +26,6 @@ def hypervolume(loss: np.ndarray, reference: Sequence[float]) -> float:
     return _volume(pts, ref)
 
 
-def hypervolume_2d(loss: np.ndarray, reference: Sequence[float]) -> float:
-    """:func:`hypervolume` of an ``(n, 2)`` ``loss``."""
-    return hypervolume(np.asarray(loss, dtype=float).reshape(-1, 2), reference)
-
-
 def _volume(pts: np.ndarray, ref: np.ndarray) -> float:
     """:func:`hypervolume` of rows that are all strictly below ``ref``."""
     m = pts.shape[1]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hpint import _hypervolume
-from hpint._hypervolume import greedy_hypervolume_subset, hypervolume, hypervolume_2d
+from hpint._hypervolume import greedy_hypervolume_subset, hypervolume
 from hpint._pareto import is_pareto_front
 
 LOSS = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [5.0, 5.0]])
@@ -28,15 +28,15 @@ def _inclusion_exclusion(points: np.ndarray, ref: np.ndarray) -> float:
 
 def test_hypervolume_2d_by_hand_and_against_monte_carlo() -> None:
     # Staircase of (1, 4), (2, 2), (4, 1) under (6, 6): 1 * 2 + 2 * 4 + 2 * 5 = 20; dominated rows add 0.
-    assert hypervolume_2d(LOSS, [6.0, 6.0]) == 20.0
-    assert hypervolume_2d(LOSS, [0.5, 0.5]) == 0.0
+    assert hypervolume(LOSS, [6.0, 6.0]) == 20.0
+    assert hypervolume(LOSS, [0.5, 0.5]) == 0.0
     rng = np.random.RandomState(0)
     points = rng.uniform(0, 1, size=(30, 2))
     samples = rng.uniform(0, 1.2, size=(200_000, 2))
     dominated = np.zeros(len(samples), dtype=bool)
     for p in points:
         dominated |= np.all(samples >= p, axis=1)
-    assert abs(hypervolume_2d(points, [1.2, 1.2]) - dominated.mean() * 1.44) < 0.01
+    assert abs(hypervolume(points, [1.2, 1.2]) - dominated.mean() * 1.44) < 0.01
 
 
 def test_three_objectives_by_hand() -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import hpint
-from hpint._hypervolume import hypervolume, hypervolume_2d
+from hpint._hypervolume import hypervolume
 from hpint.distributions import FloatDistribution
 from hpint.samplers import BaseSampler, NSGAIISampler, RandomSampler, TPESampler
 from hpint.trial import TrialState
@@ -58,7 +58,7 @@ def _mean_hypervolume(make: Callable[[int], BaseSampler], seeds: range, n_trials
     for seed in seeds:
         study = hpint.create_study(directions=["minimize", "minimize"], sampler=make(seed))
         study.optimize(zdt1, n_trials=n_trials)
-        volumes.append(hypervolume_2d(np.array([t.values for t in study.trials]), [1.1, 11.0]))
+        volumes.append(hypervolume(np.array([t.values for t in study.trials]), [1.1, 11.0]))
     return statistics.mean(volumes)
 
 
