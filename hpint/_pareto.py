@@ -22,7 +22,7 @@ def to_minimization(values: Sequence[Sequence[float]], directions: Sequence[Stud
     return arr * signs
 
 
-def is_pareto_front(loss: np.ndarray, assume_unique: bool = False) -> np.ndarray:
+def is_pareto_front(loss: np.ndarray) -> np.ndarray:
     """Boolean mask of the non-dominated rows of ``loss`` (minimisation). Duplicated points all count.
 
     Runs in O(n log n) for two objectives (without NaN) and O(n * front) otherwise.
