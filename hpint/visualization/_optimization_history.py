@@ -64,8 +64,9 @@ def plot_optimization_history(
         for s, (numbers, values, best) in zip(studies, series):
             suffix = f" ({s.study_name})" if len(studies) > 1 else ""
             points = ax.scatter(numbers, values, s=16, label=f"{target_name}{suffix}")
-            if target is None:
-                ax.plot(numbers, best, color=points.get_facecolor()[0], label=f"Best Value{suffix}")
+            if target is None:  # one study: a contrasting line; several: each line in its points' colour
+                color = points.get_facecolor()[0] if len(studies) > 1 else "tab:red"
+                ax.plot(numbers, best, color=color, label=f"Best Value{suffix}")
     ax.legend()
     return ax
 

@@ -73,12 +73,21 @@ def test_matches_hpint_importance() -> None:
     importance = pytest.importorskip("hpint.importance")
     if not hasattr(importance, "get_param_importances"):
         pytest.skip("hpint.importance has no get_param_importances yet")
+    fanova = getattr(importance, "FanovaImportanceEvaluator", None)
+
+    def evaluator():  # a fresh seeded evaluator per call, so both calls compute the same importances
+        return fanova(seed=0) if fanova is not None else None
+
     study = hpint.create_study(sampler=hpint.samplers.RandomSampler(seed=0))
-    study.optimize(
-        lambda t: t.suggest_float("x", -5, 5) ** 2 + 0.01 * t.suggest_float("y", -5, 5), n_trials=30
-    )
-    expected = importance.get_param_importances(study)
-    ax = plot_param_importances(study)
-    bars = _bars(ax)
-    assert list(bars)[::-1] == list(expected)
-    np.testing.assert_allclose([bars[k] for k in expected], list(expected.values()))
+    verbosity = hpint.logging.get_verbosity()
+    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    try:
+        study.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2 + 0.01 * t.suggest_float("y", -5, 5), 30)
+    finally:
+        hpint.logging.set_verbosity(verbosity)
+    expected = importance.get_param_importances(study, evaluator=evaluator())
+    bars = _bars(plot_param_importances(study, evaluator=evaluator()))
+    assert list(bars)[::-1] == list(expected) == ["x", "y"]  # x dominates: on top
+    assert sum(bars.values()) == pytest.approx(1.0)
+    if fanova is not None:
+        np.testing.assert_allclose([bars[k] for k in expected], list(expected.values()))
