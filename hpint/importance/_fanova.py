@@ -117,7 +117,14 @@ def leaf_cells(forest: Forest, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return lower, upper, cats
 
 
-def _tree_fractions(forest, lower, upper, cats, leaves, bounds) -> np.ndarray | None:  # noqa: ANN001
+def _tree_fractions(
+    forest: Forest,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    cats: np.ndarray,
+    leaves: np.ndarray,
+    bounds: np.ndarray,
+) -> np.ndarray | None:
     """One tree's main-effect fractions, or None when the tree is constant."""
     import numpy as np
 

@@ -109,7 +109,15 @@ def _ordinal_codes(x: np.ndarray, n_categories: np.ndarray) -> np.ndarray:
 class _Grower:
     """The state of one forest fit; ``grow`` adds one depth level per iteration."""
 
-    def __init__(self, x, y, n_categories, codes, k_features, rng) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        n_categories: np.ndarray,
+        codes: np.ndarray,
+        k_features: int,
+        rng: np.random.Generator,
+    ) -> None:
         self.x, self.y, self.n_categories, self.codes = x, y, n_categories, codes
         self.k_features, self.rng = k_features, rng
         self.max_k = max(int(n_categories.max(initial=0)), 1)
@@ -133,7 +141,10 @@ class _Grower:
         merged = {key: np.concatenate([lv[key] for lv in self.levels]) for key in self.levels[0]}
         return Forest(n_categories=self.n_categories, n_trees=n_trees, **merged)
 
-    def _level(self, src, local, tree, depth, at_max_depth) -> dict[str, np.ndarray]:  # noqa: ANN001
+    def _level(
+        self, src: np.ndarray, local: np.ndarray, tree: np.ndarray, depth: int, at_max_depth: bool
+    ) -> dict[str, np.ndarray]:
+        """The new nodes' statistics, and the split of each one that is not a leaf."""
         m = len(tree)
         y = self.y[src]
         count = np.bincount(local, minlength=m).astype(float)
@@ -154,7 +165,14 @@ class _Grower:
             self._split(level, src, local, centered, _varies(local, y, m) & (count >= 2))
         return level
 
-    def _split(self, level, src, local, centered, open_) -> None:  # noqa: ANN001
+    def _split(
+        self,
+        level: dict[str, np.ndarray],
+        src: np.ndarray,
+        local: np.ndarray,
+        centered: np.ndarray,
+        open_: np.ndarray,
+    ) -> None:
         """Fill ``feature``/``threshold``/``left_categories`` of the open nodes that have a valid split."""
         if not open_.any():
             return
@@ -185,7 +203,9 @@ class _Grower:
             rows = ok & (chosen == j)
             level["left_categories"][nodes[rows], : mask.shape[1]] = mask[rows]
 
-    def _best_cut(self, j, local, src, y, m):  # noqa: ANN001, ANN202
+    def _best_cut(
+        self, j: int, local: np.ndarray, src: np.ndarray, y: np.ndarray, m: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Per node: the best gain on feature ``j``, its numeric threshold, and the categorical left sets."""
         k = int(self.n_categories[j])
         if k:
@@ -203,7 +223,9 @@ class _Grower:
         nxt = np.minimum(pos + 1, len(order) - 1)
         return gain, np.where(valid, 0.5 * (values[pos] + values[nxt]), np.nan), None
 
-    def _route(self, src, local, level, first_child):  # noqa: ANN001, ANN202
+    def _route(
+        self, src: np.ndarray, local: np.ndarray, level: dict[str, np.ndarray], first_child: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Rows of split nodes, moved to their child; rows of leaves are dropped."""
         feat = level["feature"][local]
         keep = feat >= 0
@@ -224,7 +246,9 @@ def _varies(local: np.ndarray, y: np.ndarray, m: int) -> np.ndarray:
     return high > low
 
 
-def _category_ranks(local, codes, y, m, k):  # noqa: ANN001, ANN202
+def _category_ranks(
+    local: np.ndarray, codes: np.ndarray, y: np.ndarray, m: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Order each node's categories by mean target; absent categories last.
 
     Returns each row's rank of its category, and the ``(m, k)`` rank table.
