@@ -91,8 +91,9 @@ def main_effect_fractions(forest: Forest, bounds: np.ndarray) -> np.ndarray:
 def leaf_cells(forest: Forest, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each node's cell: numeric ``lower``/``upper`` edges ``(nodes, d)`` and allowed categories.
 
-    ``cats[node, j, c]`` says whether category ``c`` of categorical feature ``j`` lies in the cell.
-    Computed top-down, one depth at a time, from the roots' cell (the whole bounded space).
+    ``cats[node, s, c]`` says whether category ``c`` of the ``s``-th categorical feature (in column
+    order, see ``category_slots``) lies in the cell. Computed top-down, one depth at a time, from the
+    roots' cell (the whole bounded space).
     """
     import numpy as np
 
@@ -100,7 +101,9 @@ def leaf_cells(forest: Forest, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarr
     lower = np.repeat(bounds[None, :, 0], n_nodes, axis=0)
     upper = np.repeat(bounds[None, :, 1], n_nodes, axis=0)
     k = forest.left_categories.shape[1]
-    cats = np.repeat((np.arange(k)[None, :] < forest.n_categories[:, None])[None], n_nodes, axis=0)
+    n_cats = forest.n_categories[forest.n_categories > 0]
+    cats = np.repeat((np.arange(k)[None, :] < n_cats[:, None])[None], n_nodes, axis=0)
+    slot = category_slots(forest.n_categories)
     for depth in range(int(forest.depth.max()) + 1):
         parent = np.flatnonzero((forest.depth == depth) & (forest.feature >= 0))
         left, right, feat = forest.left[parent], forest.right[parent], forest.feature[parent]
@@ -110,7 +113,7 @@ def leaf_cells(forest: Forest, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarr
         p, f, thr = parent[numeric], feat[numeric], forest.threshold[parent[numeric]]
         upper[forest.left[p], f] = np.minimum(upper[p, f], thr)
         lower[forest.right[p], f] = np.maximum(lower[p, f], thr)
-        p, f = parent[~numeric], feat[~numeric]
+        p, f = parent[~numeric], slot[feat[~numeric]]
         go_left = forest.left_categories[p]
         cats[forest.left[p], f] = cats[p, f] & go_left
         cats[forest.right[p], f] = cats[p, f] & ~go_left
@@ -128,13 +131,10 @@ def _tree_fractions(
     """One tree's main-effect fractions, or None when the tree is constant."""
     import numpy as np
 
-    is_cat = forest.n_categories > 0
+    is_cat, slot = forest.n_categories > 0, category_slots(forest.n_categories)
     width = bounds[:, 1] - bounds[:, 0]
-    share = np.where(
-        is_cat,
-        cats[leaves].sum(axis=2) / np.maximum(forest.n_categories, 1),
-        (upper[leaves] - lower[leaves]) / np.where(width > 0, width, 1.0),
-    )
+    share = (upper[leaves] - lower[leaves]) / np.where(width > 0, width, 1.0)
+    share[:, is_cat] = cats[leaves].sum(axis=2) / forest.n_categories[is_cat]
     value = forest.value[leaves]
     weight = share.prod(axis=1)
     mean = weight @ value
@@ -147,12 +147,20 @@ def _tree_fractions(
         contribution = value * others[:, j]
         if is_cat[j]:
             k = int(forest.n_categories[j])
-            marginal, mass = cats[leaves, j, :k].T @ contribution, np.full(k, 1.0 / k)
+            marginal, mass = cats[leaves, slot[j], :k].T @ contribution, np.full(k, 1.0 / k)
         else:
             marginal, mass = _interval_marginal(lower[leaves, j], upper[leaves, j], contribution)
             mass = mass / width[j]
         fractions[j] = mass @ (marginal - mean) ** 2 / total
     return fractions
+
+
+def category_slots(n_categories: np.ndarray) -> np.ndarray:
+    """Each column's index among the categorical columns (-1 for numeric ones)."""
+    import numpy as np
+
+    is_cat = n_categories > 0
+    return np.where(is_cat, np.cumsum(is_cat) - 1, -1)
 
 
 def _product_of_others(share: np.ndarray) -> np.ndarray:

@@ -53,7 +53,7 @@ def test_leaf_cells_partition_the_bounded_space():
     lower, upper, cats = leaf_cells(forest, bounds)
     for tree in range(2):
         leaves = np.flatnonzero((forest.feature < 0) & (forest.tree == tree))
-        volume = np.prod(upper[leaves, :2] - lower[leaves, :2], axis=1) * cats[leaves, 2, :3].sum(1) / 3
+        volume = np.prod(upper[leaves, :2] - lower[leaves, :2], axis=1) * cats[leaves, 0, :3].sum(1) / 3
         assert volume.sum() == pytest.approx(1.0)
         assert (volume > 0).all()
 
