@@ -212,7 +212,8 @@ class _Grower:
             ordinal, rank = _category_ranks(local, self.codes[src, j], y, m, k)
         else:
             ordinal, rank = self.codes[src, j], None
-        order = np.argsort(local * (int(ordinal.max()) + 1) + ordinal, kind="stable")
+        # Rows tied on (node, ordinal) share one value, so their order does not matter: no stable sort.
+        order = np.argsort(local * (int(ordinal.max()) + 1) + ordinal)
         gain, pos = _scan(local[order], ordinal[order], y[order], m)
         valid = np.isfinite(gain)
         pos = np.where(valid, pos, 0)
