@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from hpint.importance._base import BaseImportanceEvaluator
 from hpint.importance._fanova import FanovaImportanceEvaluator
 from hpint.importance._mean_decrease_impurity import MeanDecreaseImpurityImportanceEvaluator
+from hpint.importance._ped_anova import PedAnovaImportanceEvaluator
 
 if TYPE_CHECKING:
     from hpint.study._study import Study
@@ -26,6 +27,7 @@ __all__ = [
     "BaseImportanceEvaluator",
     "FanovaImportanceEvaluator",
     "MeanDecreaseImpurityImportanceEvaluator",
+    "PedAnovaImportanceEvaluator",
     "get_param_importances",
 ]
 
