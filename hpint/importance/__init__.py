@@ -1,6 +1,7 @@
 """Hyperparameter importances: which parameters explain the objective, from a study's COMPLETE trials.
 
 >>> import hpint
+>>> import hpint.importance
 >>> study = hpint.create_study()
 >>> study.optimize(lambda t: 10 * t.suggest_float("x", -1, 1) + t.suggest_float("y", -1, 1), n_trials=50)
 >>> hpint.importance.get_param_importances(study)  # doctest: +SKIP

@@ -80,7 +80,9 @@ def fit_forest(
         x: ``(n, d)`` inputs; a column with ``n_categories[j] > 0`` holds category codes.
         y: ``(n,)`` targets.
         n_categories: ``(d,)`` number of categories per column, 0 for numeric columns.
-        max_features: features tried per node: a fraction of ``d`` (float) or a count (int).
+        max_features: features tried per node: a fraction of ``d`` (float) or a count (int). The
+            default 1.0 tries all, as scikit-learn's regression forests (and so Optuna) do; with fewer,
+            a node whose drawn features cannot split it stays a leaf.
         bootstrap: draw each tree's ``n`` samples with replacement; otherwise each tree sees all rows.
         seed: makes bootstraps, feature subsets and tie-breaks reproducible.
     """
