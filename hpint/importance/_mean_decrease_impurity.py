@@ -1,0 +1,79 @@
+"""Mean decrease in impurity (Breiman 2001): how much the forest's splits on each parameter reduce error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from hpint.importance._base import BaseImportanceEvaluator
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from hpint.importance._forest import Forest
+    from hpint.importance._transform import EncodedTrials
+    from hpint.study._study import Study
+    from hpint.trial._frozen import FrozenTrial
+
+
+class MeanDecreaseImpurityImportanceEvaluator(BaseImportanceEvaluator):
+    """Importances as each parameter's share of the squared-error decrease of the forest's splits.
+
+    Cheaper than fANOVA but biased towards parameters with many distinct values (they offer more splits).
+    Each tree's decreases are normalized to sum to 1 before averaging, so the values sum to 1.
+
+    Args:
+        n_trees: trees in the forest.
+        max_depth: maximum depth of each tree.
+        seed: makes the forest, hence the importances, reproducible.
+    """
+
+    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
+        self._n_trees = n_trees
+        self._max_depth = max_depth
+        self._seed = seed
+
+    def evaluate(
+        self,
+        study: Study,
+        params: list[str] | None = None,
+        *,
+        target: Callable[[FrozenTrial], float] | None = None,
+    ) -> dict[str, float]:
+        from hpint.importance._pipeline import evaluate_params
+
+        return evaluate_params(study, params, target, self._importances)
+
+    def _importances(self, encoded: EncodedTrials) -> np.ndarray:
+        from hpint.importance._forest import fit_forest
+
+        forest = fit_forest(
+            encoded.x,
+            encoded.y,
+            encoded.n_categories,
+            n_trees=self._n_trees,
+            max_depth=self._max_depth,
+            seed=self._seed,
+        )
+        return impurity_decrease(forest, encoded.x.shape[1])
+
+
+def impurity_decrease(forest: Forest, n_features: int) -> np.ndarray:
+    """Per feature: the weighted impurity decrease of its splits, normalized per tree, then averaged.
+
+    A split of node ``t`` into ``l`` and ``r`` decreases the total squared error by
+    ``n_t * imp_t - n_l * imp_l - n_r * imp_r`` (``imp`` = variance of the node's targets). Trees that
+    never split (constant target) contribute zeros; the average is renormalized to sum to 1 when positive.
+    """
+    import numpy as np
+
+    inner = np.flatnonzero(forest.feature >= 0)
+    left, right = forest.left[inner], forest.right[inner]
+    sse = forest.n_samples * forest.impurity
+    decrease = sse[inner] - sse[left] - sse[right]
+    per_tree = np.zeros((forest.n_trees, n_features))
+    np.add.at(per_tree, (forest.tree[inner], forest.feature[inner]), decrease)
+    totals = per_tree.sum(axis=1, keepdims=True)
+    per_tree = np.divide(per_tree, totals, out=np.zeros_like(per_tree), where=totals > 0)
+    mean = per_tree.mean(axis=0)
+    return mean / mean.sum() if mean.sum() > 0 else mean
