@@ -55,6 +55,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
     "integration",
     "load_study",
     "logging",
@@ -64,12 +65,21 @@ __all__ = [
     "storages",
     "study",
     "trial",
+    "visualization",
 ]
 
 
 # Loaded on first use: the samplers and pruners are many modules (and ``import hpint`` should be quick);
 # the integration modules import trainer frameworks.
-_LAZY_SUBMODULES = ("integration", "integrations", "multi_objective", "pruners", "samplers")
+_LAZY_SUBMODULES = (
+    "importance",
+    "integration",
+    "integrations",
+    "multi_objective",
+    "pruners",
+    "samplers",
+    "visualization",
+)
 
 
 def __getattr__(name: str) -> Any:

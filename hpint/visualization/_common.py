@@ -7,8 +7,6 @@ log or categorical parameter is drawn) are the same everywhere.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,36 +41,16 @@ def is_available() -> bool:
 def import_pyplot() -> Any:
     """``matplotlib.pyplot``, or an ImportError naming the extra to install.
 
-    The backend is left to the user (``MPLBACKEND``, ``matplotlib.use``). Only when none was chosen and
-    there is no display on Linux is Agg selected, so that no GUI toolkit is tried on a headless server.
+    The backend is left to the user (``MPLBACKEND``, ``matplotlib.use``); on a headless server
+    matplotlib's own default already falls back to Agg.
     """
     try:
-        import matplotlib
+        import matplotlib.pyplot as plt
     except ImportError as exc:
         raise ImportError(
             f"hpint.visualization draws with matplotlib, which is not installed: {INSTALL_HINT}"
         ) from exc
-    if _backend_unset(matplotlib) and _headless():
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     return plt
-
-
-def _backend_unset(matplotlib: Any) -> bool:
-    if os.environ.get("MPLBACKEND") or "matplotlib.pyplot" in sys.modules:
-        return False
-    from matplotlib import rcsetup
-
-    # Reading rcParams["backend"] would resolve the backend, so peek at the raw entry.
-    sentinel = getattr(rcsetup, "_auto_backend_sentinel", None)
-    return sentinel is not None and dict.__getitem__(matplotlib.rcParams, "backend") is sentinel
-
-
-def _headless() -> bool:
-    return sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
 
 
 def new_axes(title: str) -> Axes:

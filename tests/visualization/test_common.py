@@ -70,8 +70,8 @@ def _backend_after_a_plot(env: dict[str, str], before: str = "") -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the headless rule is for Linux")
-def test_backend_is_agg_only_when_headless_and_unchosen() -> None:
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="headless means no DISPLAY on Linux")
+def test_plots_draw_headless_and_keep_the_chosen_backend() -> None:
     assert _backend_after_a_plot({}) == "agg"
     assert _backend_after_a_plot({"MPLBACKEND": "svg"}) == "svg"
     assert _backend_after_a_plot({}, before="import matplotlib; matplotlib.use('pdf')") == "pdf"
