@@ -9,21 +9,18 @@ variance. Importances are averaged over the trees whose total variance is not ze
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hpint.importance._base import BaseImportanceEvaluator
+from hpint.importance._pipeline import ForestImportanceEvaluator
 
 if TYPE_CHECKING:
     import numpy as np
 
     from hpint.importance._forest import Forest
     from hpint.importance._transform import EncodedTrials
-    from hpint.study._study import Study
-    from hpint.trial._frozen import FrozenTrial
 
 
-class FanovaImportanceEvaluator(BaseImportanceEvaluator):
+class FanovaImportanceEvaluator(ForestImportanceEvaluator):
     """fANOVA main-effect importances from a random forest; the default evaluator.
 
     Each value is the fraction of variance a parameter explains on its own (so they sum to at most 1:
@@ -35,33 +32,7 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
         seed: makes the forest, hence the importances, reproducible.
     """
 
-    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None) -> None:
-        self._n_trees = n_trees
-        self._max_depth = max_depth
-        self._seed = seed
-
-    def evaluate(
-        self,
-        study: Study,
-        params: list[str] | None = None,
-        *,
-        target: Callable[[FrozenTrial], float] | None = None,
-    ) -> dict[str, float]:
-        from hpint.importance._pipeline import evaluate_params
-
-        return evaluate_params(study, params, target, self._importances)
-
-    def _importances(self, encoded: EncodedTrials) -> np.ndarray:
-        from hpint.importance._forest import fit_forest
-
-        forest = fit_forest(
-            encoded.x,
-            encoded.y,
-            encoded.n_categories,
-            n_trees=self._n_trees,
-            max_depth=self._max_depth,
-            seed=self._seed,
-        )
+    def _from_forest(self, forest: Forest, encoded: EncodedTrials) -> np.ndarray:
         return main_effect_fractions(forest, encoded.bounds)
 
 
