@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import json
 import random
 import statistics
 import sys
@@ -102,15 +103,24 @@ def make_objective(lib: Any, data: tuple[torch.Tensor, ...], epochs: int, counte
     return objective
 
 
-def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: Any) -> dict[str, Any]:
+def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``"asha"`` or ``'asha:{"reduction_factor": 3}'``: a key of PRUNERS and the pruner's arguments."""
+    name, _, arguments = spec.partition(":")
+    if name not in PRUNERS:
+        raise SystemExit(f"unknown pruner {name!r} in --pruners {spec!r}; choose from {', '.join(PRUNERS)}")
+    return name, json.loads(arguments) if arguments else {}
+
+
+def run_study(lib: Any, spec: str, seed: int, args: argparse.Namespace, data: Any) -> dict[str, Any]:
     """One study: its epochs trained, best accuracy (of COMPLETE trials), pruned count, seconds, and the
     learning curves of its trials."""
     counter = [0]
+    name, arguments = parse_spec(spec)
     study = lib.create_study(
-        study_name=study_name(pruner, seed),  # Hyperband's brackets hash the name: fixed, reproducible
+        study_name=study_name(name, seed),  # Hyperband's brackets hash the name: fixed, reproducible
         direction="maximize",
         sampler=lib.samplers.TPESampler(seed=seed),
-        pruner=getattr(lib.pruners, PRUNERS[pruner])(),
+        pruner=getattr(lib.pruners, PRUNERS[name])(**arguments),
     )
     start = time.perf_counter()
     study.optimize(make_objective(lib, data, args.epochs, counter), n_trials=args.trials)
@@ -118,6 +128,7 @@ def run_study(lib: Any, pruner: str, seed: int, args: argparse.Namespace, data: 
     pruned = sum(t.state.name == "PRUNED" for t in study.trials)
     curves = [[t.intermediate_values[s] for s in sorted(t.intermediate_values)] for t in study.trials]
     return {
+        "seed": seed,
         "epochs": counter[0],
         "best": 100 * study.best_value,
         "pruned": pruned,
@@ -155,7 +166,9 @@ def replay(lib: Any, pruner: str, curves: list[list[float]], name: str = "replay
     return trained
 
 
-def replay_table(args: argparse.Namespace, libs: dict[str, Any], curves: list[list[list[float]]]) -> None:
+def replay_table(
+    args: argparse.Namespace, libs: dict[str, Any], curves: list[list[list[float]]], seeds: list[int]
+) -> None:
     """Epochs each pruner trains on the no-pruning studies' curves, and whether it keeps the best trial."""
     print(f"\n## Pruners on fixed curves: the {len(curves)} no-pruning hpint studies replayed\n")
     print("Last column: whether every trial stopped at the same epoch as with the first library's pruner.\n")
@@ -164,7 +177,7 @@ def replay_table(args: argparse.Namespace, libs: dict[str, Any], curves: list[li
     first = {}
     for name, lib in libs.items():
         for pruner in PRUNERS:
-            runs = [replay(lib, pruner, c, study_name(pruner, seed)) for seed, c in enumerate(curves)]
+            runs = [replay(lib, pruner, c, study_name(pruner, seed)) for seed, c in zip(seeds, curves)]
             epochs = statistics.mean(sum(r) for r in runs)
             kept = [max(c[-1] for c, n in zip(cs, r) if n == args.epochs) for cs, r in zip(curves, runs)]
             best = [max(c[-1] for c in cs) for cs in curves]
@@ -181,30 +194,41 @@ def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> dict[str, li
     """Each pruner in real studies (the sampler sees its decisions), then on fixed curves; returns hpint's
     runs by pruner."""
     data = digits_tensors()
-    print(f"\n## Pruners: {args.trials} trials x {args.epochs} epochs, TPE, seeds 0..{args.seeds - 1}\n")
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    print(f"\n## Pruners: {args.trials} trials x {args.epochs} epochs, TPE, seeds {seeds[0]}..{seeds[-1]}\n")
     print(
-        "Epochs and best accuracy (%) are the mean over seeds; [min, max] of the best accuracy in brackets.\n"
+        "Epochs and best accuracy (%) are the mean over seeds; [min, max] of the best accuracy in brackets; "
+        "points vs. no pruning: the mean over seeds of (best accuracy - the same seed's best without "
+        "pruning), +- its standard error.\n"
     )
-    print("| library | pruner | epochs trained | vs. no pruning | pruned trials | best val. acc. | s/study |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| library | pruner | epochs trained | vs. no pruning | pruned trials | best val. acc. "
+        "| points vs. no pruning | s/study |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     hpint_runs: dict[str, list[dict[str, Any]]] = {}
     for name, lib in libs.items():
-        baseline = None
-        for pruner in PRUNERS:
-            runs = [run_study(lib, pruner, seed, args, data) for seed in range(args.seeds)]
+        baseline, baseline_best = 0.0, []
+        for pruner in args.pruners:
+            runs = [run_study(lib, pruner, seed, args, data) for seed in seeds]
             if lib is hpint:
                 hpint_runs[pruner] = runs
             epochs = statistics.mean(r["epochs"] for r in runs)
             best = [r["best"] for r in runs]
-            baseline = epochs if pruner == "none" else baseline
+            if pruner == "none":
+                baseline, baseline_best = epochs, best
+            gaps = [b - b0 for b, b0 in zip(best, baseline_best)]
+            spread = statistics.stdev(gaps) / len(gaps) ** 0.5 if len(gaps) > 1 else 0.0
             print(
                 f"| {name} | {pruner} | {epochs:.0f} | {epochs / baseline:.2f} "
                 f"| {statistics.mean(r['pruned'] for r in runs):.1f} "
                 f"| {statistics.mean(best):.2f} [{min(best):.2f}, {max(best):.2f}] "
+                f"| {statistics.mean(gaps):+.2f} +- {spread:.2f} "
                 f"| {statistics.mean(r['seconds'] for r in runs):.1f} |",
                 flush=True,
             )
-    replay_table(args, libs, [r["curves"] for r in hpint_runs["none"]])
+    if "hyperband" in args.pruners:  # the default four: also replay them on the fixed curves
+        replay_table(args, libs, [r["curves"] for r in hpint_runs["none"]], seeds)
     return hpint_runs
 
 
@@ -255,7 +279,7 @@ def hyperband_table(args: argparse.Namespace, runs: dict[str, list[dict[str, Any
     pruner = hpint.pruners.HyperbandPruner(max_resource=args.epochs)  # what "auto" resolves to here
     n = pruner.n_brackets or 0
     budgets = bracket_budgets(n, eta)
-    names = [study_name("hyperband", seed) for seed in range(len(runs["hyperband"]))]
+    names = [study_name("hyperband", r["seed"]) for r in runs["hyperband"]]
     studies = [hpint.create_study(study_name=name) for name in names]  # only their names matter
     ids = [[pruner.bracket_id(study, t) for t in range(args.trials)] for study in studies]
     fixed = [r["curves"] for r in runs["none"]]
@@ -267,7 +291,7 @@ def hyperband_table(args: argparse.Namespace, runs: dict[str, list[dict[str, Any
     ideal = [ideal_share(b, args.epochs, min_resource, eta) for b in range(n)]
     print(
         f"\n## Hyperband's {n} brackets (min_resource {min_resource}, reduction_factor {eta}, max_resource "
-        f"{args.epochs}), seeds 0..{len(names) - 1}\n"
+        f"{args.epochs}), seeds {runs['hyperband'][0]['seed']}..{runs['hyperband'][-1]['seed']}\n"
     )
     print(
         "Epochs trained / (trials x epochs). Ideal: synchronous halving with unlimited trials. Fixed curves: "
@@ -395,7 +419,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3, help="how many sampler seeds")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run from this one on")
+    parser.add_argument(
+        "--pruners",
+        nargs="+",
+        default=list(PRUNERS),
+        metavar="SPEC",
+        help=f"pruners to run, 'none' first: a name ({', '.join(PRUNERS)}) or name:JSON arguments, e.g. "
+        "'asha:{\"reduction_factor\": 3}'; the fixed-curve and Hyperband tables need plain 'hyperband'",
+    )
     parser.add_argument("--orders", type=int, default=20, help="random orders per seed (Hyperband table)")
     parser.add_argument("--overhead-trials", type=int, default=10)
     parser.add_argument("--overhead-epochs", type=int, default=10)
@@ -403,6 +436,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-overhead", action="store_true", help="skip the Lightning callback table")
     parser.add_argument("--only-overhead", action="store_true", help="run only the Lightning callback table")
     args = parser.parse_args(argv)
+    if args.pruners[0] != "none":
+        parser.error("--pruners must start with 'none': the other rows are compared with it")
+    for spec in args.pruners:
+        parse_spec(spec)
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
     hpint.logging.set_verbosity(hpint.logging.WARNING)
@@ -415,7 +452,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"python {' '.join(sys.argv)}")
     if not args.only_overhead:
         runs = pruner_table(args, libs)
-        hyperband_table(args, runs)
+        if "hyperband" in runs:
+            hyperband_table(args, runs)
     if not args.skip_overhead:
         callback_overhead(args)
 
