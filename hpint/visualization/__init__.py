@@ -13,13 +13,14 @@ against Optuna's module path. Save or show a plot with ``ax.figure.savefig("hist
 
 Importing this package does not import matplotlib; each function does, and raises ImportError with the
 ``pip install`` line when it is missing. No backend is forced: matplotlib's own choice (``MPLBACKEND``,
-``matplotlib.use``) is kept, and Agg is picked only on a headless Linux machine where none was chosen.
+``matplotlib.use``, or its default, which is Agg on a machine without a display) is kept.
 Value plots use the COMPLETE trials; an empty study gives an empty plot and a logged warning.
 """
 
 from hpint.visualization._common import is_available
 from hpint.visualization._contour import plot_contour
 from hpint.visualization._edf import plot_edf
+from hpint.visualization._hypervolume_history import plot_hypervolume_history
 from hpint.visualization._intermediate_values import plot_intermediate_values
 from hpint.visualization._optimization_history import plot_optimization_history
 from hpint.visualization._parallel_coordinate import plot_parallel_coordinate
@@ -33,6 +34,7 @@ __all__ = [
     "matplotlib",
     "plot_contour",
     "plot_edf",
+    "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",

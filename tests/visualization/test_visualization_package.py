@@ -11,6 +11,7 @@ import hpint.visualization.matplotlib
 PLOTS = [
     "plot_contour",
     "plot_edf",
+    "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",

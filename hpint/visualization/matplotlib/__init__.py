@@ -7,6 +7,7 @@ package is not the matplotlib library: that is imported only inside the plotting
 from hpint.visualization._common import is_available
 from hpint.visualization._contour import plot_contour
 from hpint.visualization._edf import plot_edf
+from hpint.visualization._hypervolume_history import plot_hypervolume_history
 from hpint.visualization._intermediate_values import plot_intermediate_values
 from hpint.visualization._optimization_history import plot_optimization_history
 from hpint.visualization._parallel_coordinate import plot_parallel_coordinate
@@ -19,6 +20,7 @@ __all__ = [
     "is_available",
     "plot_contour",
     "plot_edf",
+    "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
