@@ -1,11 +1,13 @@
 """Tune a Lightning MLP on scikit-learn's digits, pruning unpromising trials after each epoch.
 
 Run:  python examples/lightning_digits.py [--storage sqlite:///lightning_digits.db] [--n-trials 24] [--seed 0]
+      [--plots DIR]
 
 Each trial trains for up to 12 epochs; hpint's PruningCallback reports the validation accuracy after
 every epoch and stops training when the Hyperband pruner rejects the trial, which then ends PRUNED
 without the objective raising anything. The study is stored in SQLite: running the script again adds
-trials to it, and copies started at once in several terminals share the work.
+trials to it, and copies started at once in several terminals share the work. At the end it prints
+each parameter's importance (fANOVA) and, with ``--plots DIR``, saves three plots (matplotlib).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import warnings
+from pathlib import Path
 
 import hpint
 from hpint.integrations.lightning import PruningCallback
@@ -80,6 +83,9 @@ def main() -> None:
     parser.add_argument("--study-name", default="lightning-digits")
     parser.add_argument("--n-trials", type=int, default=24)
     parser.add_argument("--seed", type=int, default=0, help="sampler and per-trial training seed")
+    parser.add_argument(
+        "--plots", metavar="DIR", help="save learning curves, history and importances as PNG (hpint[plot])"
+    )
     args = parser.parse_args()
     quiet_lightning()
     torch.set_num_threads(1)  # a model this small trains faster on one thread than split across cores
@@ -125,6 +131,26 @@ def main() -> None:
     )
     best = study.best_trial
     print(f"best validation accuracy {best.value:.4f} (trial {best.number}): {best.params}")
+    importances = hpint.importance.get_param_importances(
+        study, evaluator=hpint.importance.FanovaImportanceEvaluator(seed=args.seed)
+    )
+    print("parameter importances (fANOVA): " + ", ".join(f"{k} {v:.2f}" for k, v in importances.items()))
+    if args.plots:
+        save_plots(study, Path(args.plots))
+
+
+def save_plots(study: hpint.Study, directory: Path) -> None:
+    """The per-epoch curves (pruned ones dashed), the optimization history and the importances, as PNG."""
+    directory.mkdir(parents=True, exist_ok=True)
+    plots = {
+        "intermediate_values": hpint.visualization.plot_intermediate_values,
+        "optimization_history": hpint.visualization.plot_optimization_history,
+        "param_importances": hpint.visualization.plot_param_importances,
+    }
+    for name, plot in plots.items():
+        ax = plot(study)
+        ax.figure.savefig(directory / f"{name}.png", dpi=100, bbox_inches="tight")
+    print(f"plots saved in {directory}/")
 
 
 def quiet_lightning() -> None:
