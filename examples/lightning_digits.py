@@ -131,21 +131,23 @@ def main() -> None:
     )
     best = study.best_trial
     print(f"best validation accuracy {best.value:.4f} (trial {best.number}): {best.params}")
-    importances = hpint.importance.get_param_importances(
-        study, evaluator=hpint.importance.FanovaImportanceEvaluator(seed=args.seed)
-    )
+    # seeded: the forest behind fANOVA is random, and on a few complete trials its estimate varies
+    evaluator = hpint.importance.FanovaImportanceEvaluator(seed=args.seed)
+    importances = hpint.importance.get_param_importances(study, evaluator=evaluator)
     print("parameter importances (fANOVA): " + ", ".join(f"{k} {v:.2f}" for k, v in importances.items()))
     if args.plots:
-        save_plots(study, Path(args.plots))
+        save_plots(study, Path(args.plots), evaluator)
 
 
-def save_plots(study: hpint.Study, directory: Path) -> None:
+def save_plots(
+    study: hpint.Study, directory: Path, evaluator: hpint.importance.BaseImportanceEvaluator
+) -> None:
     """The per-epoch curves (pruned ones dashed), the optimization history and the importances, as PNG."""
     directory.mkdir(parents=True, exist_ok=True)
     plots = {
         "intermediate_values": hpint.visualization.plot_intermediate_values,
         "optimization_history": hpint.visualization.plot_optimization_history,
-        "param_importances": hpint.visualization.plot_param_importances,
+        "param_importances": lambda s: hpint.visualization.plot_param_importances(s, evaluator=evaluator),
     }
     for name, plot in plots.items():
         ax = plot(study)

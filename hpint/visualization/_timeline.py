@@ -50,7 +50,7 @@ def plot_timeline(study: Study, n_recent_trials: int | None = None) -> Axes:
     if not trials:
         warn_empty("plot_timeline")
         return ax
-    from matplotlib.dates import date2num
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 
     now = datetime.datetime.now()
     for state, color in STATE_COLORS.items():
@@ -61,6 +61,8 @@ def plot_timeline(study: Study, n_recent_trials: int | None = None) -> Axes:
         ends = date2num([t.datetime_complete or now for t in group])
         ax.barh([t.number for t in group], ends - starts, left=starts, color=color, label=state.name)
     ax.xaxis_date()
-    ax.figure.autofmt_xdate()
+    locator = AutoDateLocator()  # concise labels: "12:05:30", not "05:30.000000", on short studies
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.legend()
     return ax
