@@ -21,13 +21,6 @@ from hpint.storages._cached import CachedStorage  # noqa: E402
 from hpint.storages._rdb import heartbeat, models  # noqa: E402
 
 
-@pytest.fixture
-def sql_url(storage_url: str | None) -> str:
-    if storage_url is None:
-        pytest.skip("in-memory storage has no heartbeats")
-    return storage_url
-
-
 class Recorder:
     """A failed_trial_callback that counts the trial numbers it is told of (thread-safe)."""
 

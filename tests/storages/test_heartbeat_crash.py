@@ -34,13 +34,6 @@ study.optimize(lambda trial: trial.suggest_float("x", 0, 1) + time.sleep(60), n_
 _ROOT = str(Path(hpint.__file__).resolve().parents[1])
 
 
-@pytest.fixture
-def sql_url(storage_url: str | None) -> str:
-    if storage_url is None:
-        pytest.skip("in-memory storage cannot be shared with another process")
-    return storage_url
-
-
 class Retry:
     """RetryFailedTrialCallback that also counts the trial numbers it was called with."""
 
