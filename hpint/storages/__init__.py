@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate
+from hpint.storages._heartbeat import fail_stale_trials
 from hpint.storages._in_memory import InMemoryStorage
+from hpint.storages._retry import RetryFailedTrialCallback
 
 if TYPE_CHECKING:
     from hpint.storages._rdb.storage import RDBStorage
@@ -15,7 +17,9 @@ __all__ = [
     "FrozenStudy",
     "InMemoryStorage",
     "RDBStorage",
+    "RetryFailedTrialCallback",
     "TrialUpdate",
+    "fail_stale_trials",
     "get_storage",
     "upgrade_storage",
 ]

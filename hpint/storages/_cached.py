@@ -34,6 +34,7 @@ from hpint.trial._frozen import FrozenTrial, copy_attrs
 from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
+    from hpint.storages._heartbeat import FailedTrialCallback
     from hpint.storages._rdb.storage import RDBStorage
 
 __all__ = ["CachedStorage"]
@@ -358,6 +359,33 @@ class CachedStorage(BaseStorage):
             entry = self._owned.pop(trial_id, None)
             if entry is not None:
                 self._studies[entry.study_id].unfinished[trial_id] = entry.record.number
+
+    # ---- heartbeats: the backend's, when it has them on (see _heartbeat.py) ----
+    @property
+    def heartbeat_interval(self) -> int | None:
+        return self._backend.heartbeat_interval
+
+    @property
+    def grace_period(self) -> int | None:
+        return self._backend.grace_period
+
+    @property
+    def failed_trial_callback(self) -> FailedTrialCallback | None:
+        return self._backend.failed_trial_callback
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        self._backend.record_heartbeat(trial_id)
+
+    def stale_trial_ids(self, study_id: int) -> list[int]:
+        return self._backend.stale_trial_ids(study_id)
+
+    def fail_stale_trial(self, trial_id: int) -> bool:
+        """Fail a stale trial in the database; if this object ran it (a hung thread), stop treating it as
+        running here, so that reads see the FAIL and the late ``tell`` is refused."""
+        failed = self._backend.fail_stale_trial(trial_id)
+        if failed:
+            self._disown(trial_id)
+        return failed
 
     def __repr__(self) -> str:
         return f"CachedStorage({self._backend!r})"

@@ -13,13 +13,15 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
 from hpint import logging as _logging
-from hpint.exceptions import TrialPruned
+from hpint.exceptions import TrialPruned, UpdateFinishedTrialError
+from hpint.storages._heartbeat import beating, fail_stale_trials, heartbeat_storage
 from hpint.study._tell import tell
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
     from hpint.study._study import ObjectiveFuncType, Study
+    from hpint.trial._trial import Trial
 
 _logger = _logging.get_logger("hpint.study")
 
@@ -115,29 +117,54 @@ def _run_threads(study: Study, loop: Callable[[], None], n_jobs: int) -> None:
 
 
 def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
-    """Run one trial to its end and return its stored record; re-raise what ``catch`` does not cover."""
+    """Run one trial to its end and return its stored record; re-raise what ``catch`` does not cover.
+
+    With heartbeats on, first fail the study's stale trials (of dead workers), then beat while ``func`` runs.
+    """
+    if heartbeat_storage(study._storage) is not None:
+        fail_stale_trials(study)
     trial = study.ask()
     try:
-        value_or_values = func(trial)
+        with beating(study._storage, trial._trial_id):
+            value_or_values = func(trial)
     except TrialPruned:
-        return tell(study, trial, None, TrialState.PRUNED, False)
+        return _tell(study, trial, None, TrialState.PRUNED)
     except Exception as e:
         reason = f"{type(e).__name__}: {e}"
-        frozen = tell(study, trial, None, TrialState.FAIL, False, fail_reason=reason)
+        frozen = _tell(study, trial, None, TrialState.FAIL, fail_reason=reason)
         if isinstance(e, catch):
             _logger.warning(f"Trial {frozen.number} failed because of {reason}; the study goes on.")
             return frozen
         raise
     except BaseException as e:  # KeyboardInterrupt, SystemExit: record, then let it stop the program
-        tell(study, trial, None, TrialState.FAIL, False, fail_reason=f"{type(e).__name__}: interrupted")
+        _tell(study, trial, None, TrialState.FAIL, fail_reason=f"{type(e).__name__}: interrupted")
         raise
     if trial._end_as_pruned:
-        return tell(study, trial, None, TrialState.PRUNED, False)
+        return _tell(study, trial, None, TrialState.PRUNED)
     if value_or_values is None:
         reason = "The objective returned None; it must return a number."
         warnings.warn(f"Trial {trial.number} failed: {reason}", stacklevel=3)
-        return tell(study, trial, None, TrialState.FAIL, False, fail_reason=reason)
-    return tell(study, trial, value_or_values, None, False)  # a wrong value count raises here
+        return _tell(study, trial, None, TrialState.FAIL, fail_reason=reason)
+    return _tell(study, trial, value_or_values, None)  # a wrong value count raises here
+
+
+def _tell(
+    study: Study, trial: Trial, values: object, state: TrialState | None, fail_reason: str | None = None
+) -> FrozenTrial:
+    """``tell``; but a trial another worker failed as stale (this one stopped beating: hung, suspended,
+    cut off from the database) keeps its FAIL, and its result is dropped with a warning."""
+    try:
+        return tell(study, trial, values, state, False, fail_reason=fail_reason)  # type: ignore[arg-type]
+    except UpdateFinishedTrialError:
+        stored = study._storage.get_trial(trial._trial_id)
+        if heartbeat_storage(study._storage) is None or stored.state != TrialState.FAIL:
+            raise
+        warnings.warn(
+            f"Trial {stored.number} was failed by another worker while it ran, because its heartbeat "
+            f"stopped for more than grace_period; its result is dropped and it stays FAIL.",
+            stacklevel=4,
+        )
+        return stored
 
 
 def _check_args(func: object, n_trials: int | None, timeout: float | None, n_jobs: int) -> None:

@@ -1,8 +1,16 @@
-"""Collection rules for the storage tests."""
+"""Collection rules and shared fixtures for the storage tests."""
 
 from __future__ import annotations
 
 import pytest
+
+
+@pytest.fixture
+def sql_url(storage_url: str | None) -> str:
+    """``storage_url`` for tests of SQL storages only (the in-memory combination is skipped)."""
+    if storage_url is None:
+        pytest.skip("a SQL storage only")
+    return storage_url
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

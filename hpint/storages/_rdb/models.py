@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 #: The Alembic revision these tables correspond to.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 VERSION_TABLE = "hpint_alembic_version"
 
 metadata = sa.MetaData()
@@ -88,6 +88,14 @@ trial_intermediate_values = sa.Table(
     sa.Column("step", sa.Integer, primary_key=True),
     sa.Column("value", sa.Double, nullable=True),
     sa.Column("value_kind", sa.SmallInteger, nullable=False),
+)
+
+# Revision 0003: when each running trial's worker last said it is alive, in the database server's clock (UTC).
+trial_heartbeats = sa.Table(
+    "hpint_trial_heartbeats",
+    metadata,
+    sa.Column("trial_id", sa.Integer, sa.ForeignKey("hpint_trials.trial_id"), primary_key=True),
+    sa.Column("heartbeat", DateTime, nullable=False),
 )
 
 # ---- encoding floats: MySQL stores neither inf nor NaN in a DOUBLE column ----

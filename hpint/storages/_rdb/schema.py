@@ -15,7 +15,7 @@ from hpint.exceptions import StorageSchemaError
 from hpint.storages._rdb.models import HEAD_REVISION, VERSION_TABLE
 
 #: Every revision, oldest first; the last is :data:`HEAD_REVISION`.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from hpint._direction import StudyDirection
 from hpint.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, study_not_found
-from hpint.storages._rdb import rows, schema, writes
+from hpint.storages._heartbeat import FailedTrialCallback, check_heartbeat_args
+from hpint.storages._rdb import heartbeat, rows, schema, writes
 from hpint.storages._rdb.engine import Transactions, create_engine
 from hpint.storages._rdb.epoch import SqliteEpochPath
 from hpint.storages._rdb.models import (
@@ -29,6 +30,7 @@ from hpint.storages._rdb.models import (
     studies,
     study_attrs,
     trial_attrs,
+    trial_heartbeats,
     trial_intermediate_values,
     trial_params,
     trials,
@@ -50,9 +52,19 @@ class RDBStorage(BaseStorage):
             ``mysql+pymysql://user:pw@host/db`` (``postgresql://`` and ``mysql://`` pick those drivers).
         engine_kwargs: passed to :func:`sqlalchemy.create_engine` (e.g. ``{"pool_size": 10}``).
         skip_table_creation: do not create the schema in an empty database.
+        heartbeat_interval: seconds between a running trial's heartbeats (None: no heartbeats). With it,
+            ``Study.optimize`` records each trial's heartbeat in a background thread and, before each new
+            trial, fails the study's RUNNING trials whose worker stopped beating (a killed process would
+            otherwise leave them RUNNING forever); see :func:`hpint.storages.fail_stale_trials`.
+        grace_period: seconds without a heartbeat after which a running trial is stale (default
+            2 * ``heartbeat_interval``). Measured by the database server's clock.
+        failed_trial_callback: ``callback(study, frozen_trial)``, called once for each trial failed as
+            stale, e.g. :class:`hpint.storages.RetryFailedTrialCallback` to run it again.
+        heartbeat_stale_trial_callback: Optuna 5's new name of ``failed_trial_callback`` (pass one).
 
     Raises:
-        ValueError: unsupported URL scheme. ImportError: the driver is missing (names the extra).
+        ValueError: unsupported URL scheme, or a heartbeat argument that is not a positive integer.
+        TypeError: a callback that is not callable. ImportError: the driver is missing (names the extra).
         StorageSchemaError: the database has an older schema; run ``hpint storage upgrade --storage URL``.
     """
 
@@ -61,7 +73,15 @@ class RDBStorage(BaseStorage):
         url: str,
         engine_kwargs: dict[str, Any] | None = None,
         skip_table_creation: bool = False,
+        *,
+        heartbeat_interval: int | None = None,
+        grace_period: int | None = None,
+        failed_trial_callback: FailedTrialCallback | None = None,
+        heartbeat_stale_trial_callback: FailedTrialCallback | None = None,
     ) -> None:
+        self.heartbeat_interval, self.grace_period, self.failed_trial_callback = check_heartbeat_args(
+            heartbeat_interval, grace_period, failed_trial_callback, heartbeat_stale_trial_callback
+        )
         self.url = normalize_url(url)
         self.engine_kwargs = dict(engine_kwargs or {})
         self._connect()
@@ -90,10 +110,17 @@ class RDBStorage(BaseStorage):
 
     # ---- pickling: engines hold connections, so rebuild it in the new process ----
     def __getstate__(self) -> dict[str, Any]:
-        return {"url": self.url, "engine_kwargs": self.engine_kwargs}
+        return {
+            "url": self.url,
+            "engine_kwargs": self.engine_kwargs,
+            "heartbeat_interval": self.heartbeat_interval,
+            "grace_period": self.grace_period,
+            "failed_trial_callback": self.failed_trial_callback,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        off = {"heartbeat_interval": None, "grace_period": None, "failed_trial_callback": None}
+        self.__dict__.update({**off, **state})  # a pickle from before heartbeats existed
         self._connect()
 
     def close(self) -> None:
@@ -125,7 +152,7 @@ class RDBStorage(BaseStorage):
         def delete(conn: sa.Connection) -> None:
             _require_study(conn, study_id)
             ids = sa.select(trials.c.trial_id).where(trials.c.study_id == study_id).scalar_subquery()
-            for table in (trial_intermediate_values, trial_attrs, trial_params):
+            for table in (trial_heartbeats, trial_intermediate_values, trial_attrs, trial_params):
                 conn.execute(sa.delete(table).where(table.c.trial_id.in_(ids)))
             conn.execute(sa.delete(trials).where(trials.c.study_id == study_id))
             conn.execute(sa.delete(study_attrs).where(study_attrs.c.study_id == study_id))
@@ -363,6 +390,35 @@ class RDBStorage(BaseStorage):
         if trial_id is None:
             raise KeyError(f"No trial with number {trial_number} in study {study_id}.")
         return int(trial_id)
+
+    # ---- heartbeats: an optional capability (see hpint/storages/_heartbeat.py) ----
+    def record_heartbeat(self, trial_id: int) -> None:
+        """Record that the trial's worker is alive now (the database server's time)."""
+        self._tx.write(
+            lambda conn: conn.execute(heartbeat.record_statement(conn.dialect.name), {"tid": trial_id}),
+            durable=False,  # a lost beat only makes the trial look stale sooner, never corrupts it
+        )
+
+    def stale_trial_ids(self, study_id: int) -> list[int]:
+        """RUNNING trials of the study whose last heartbeat is older than ``grace_period`` (by number).
+
+        A trial that never recorded a heartbeat (told by ``ask``/``tell`` outside ``optimize``, or run by
+        a worker without heartbeats) is never stale. Empty when heartbeats are off.
+        """
+        if self.grace_period is None:
+            return []
+
+        def read(conn: sa.Connection) -> list[int]:
+            query = heartbeat.stale_ids_query(conn.dialect.name, study_id, self.grace_period or 0)
+            return [int(i) for i in conn.execute(query).scalars()]
+
+        return self._tx.read(read)
+
+    def fail_stale_trial(self, trial_id: int) -> bool:
+        """FAIL the trial if it is still RUNNING and stale, in one guarded UPDATE; True if this call did."""
+        if self.grace_period is None:
+            return False
+        return self._tx.write(lambda conn: heartbeat.fail_if_stale(conn, trial_id, self.grace_period or 0))
 
     def __repr__(self) -> str:
         return f"RDBStorage({sa.make_url(self.url).render_as_string(hide_password=True)!r})"
