@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hpint.trial._frozen import FrozenTrial, create_trial
+from hpint.trial._frozen import FAIL_REASON_KEY, FrozenTrial, create_trial
 from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -14,7 +14,6 @@ __all__ = ["RetryFailedTrialCallback"]
 
 _FAILED_TRIAL_KEY = "failed_trial"
 _RETRY_HISTORY_KEY = "retry_history"
-_FAIL_REASON_KEY = "fail_reason"  # why the original failed; the retry has not failed
 
 
 class RetryFailedTrialCallback:
@@ -53,7 +52,8 @@ class RetryFailedTrialCallback:
         history = [*self.retry_history(trial), trial.number]
         if self._max_retry is not None and len(history) > self._max_retry:
             return
-        system_attrs: dict[str, Any] = {k: v for k, v in trial.system_attrs.items() if k != _FAIL_REASON_KEY}
+        # the retry has not failed: it does not inherit the reason the original did
+        system_attrs: dict[str, Any] = {k: v for k, v in trial.system_attrs.items() if k != FAIL_REASON_KEY}
         system_attrs[_FAILED_TRIAL_KEY] = trial.system_attrs.get(_FAILED_TRIAL_KEY, trial.number)
         system_attrs[_RETRY_HISTORY_KEY] = history
         study.add_trial(

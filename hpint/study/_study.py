@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 _logger = _logging.get_logger(__name__)
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
-FAIL_REASON_KEY = "fail_reason"
 METRIC_NAMES_KEY = "study:metric_names"
 
 

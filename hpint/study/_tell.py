@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hpint import logging as _logging
 from hpint.exceptions import UpdateFinishedTrialError
 from hpint.storages._base import BaseStorage, TrialUpdate
-from hpint.trial._frozen import FrozenTrial
+from hpint.trial._frozen import FAIL_REASON_KEY, FrozenTrial
 from hpint.trial._state import TrialState
 from hpint.trial._trial import Trial
 
@@ -33,8 +33,6 @@ def tell(
     skip_if_finished: bool,
     fail_reason: str | None = None,
 ) -> FrozenTrial:
-    from hpint.study._study import FAIL_REASON_KEY
-
     storage = study._storage
     frozen = _resolve(study, trial)
     if frozen.state.is_finished():

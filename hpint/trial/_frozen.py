@@ -13,6 +13,9 @@ from hpint.distributions import BaseDistribution
 from hpint.trial._base import BaseTrial
 from hpint.trial._state import TrialState
 
+#: The system attribute holding why a trial FAILed (an exception, a bad value, a stopped heartbeat).
+FAIL_REASON_KEY = "fail_reason"
+
 __all__ = ["FrozenTrial", "create_trial"]
 
 

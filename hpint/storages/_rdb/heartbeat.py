@@ -18,11 +18,10 @@ import sqlalchemy as sa
 
 from hpint.storages._rdb import rows, writes
 from hpint.storages._rdb.models import trial_attrs, trial_heartbeats, trials
+from hpint.trial._frozen import FAIL_REASON_KEY
 from hpint.trial._state import TrialState
 
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%f000"
-#: The trial system attribute that says why a trial failed (the key ``Study.tell`` uses too).
-FAIL_REASON_KEY = "fail_reason"
 
 
 def server_now(dialect: str) -> sa.ColumnElement:
