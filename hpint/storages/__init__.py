@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate
@@ -52,7 +53,10 @@ def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
     None gives a new in-memory storage; a string is a database URL (``sqlite:///study.db``,
     ``postgresql+psycopg://...``, ``mysql+pymysql://...``), opened as an :class:`RDBStorage` wrapped in
     a cache that reads only new trials and writes each trial step in one transaction (see
-    ``hpint/storages/_cached.py`` for when other processes see a running trial's parameters).
+    ``hpint/storages/_cached.py`` for when other processes see a running trial's parameters). An
+    :class:`RDBStorage` object gets the same cache unless it has heartbeats on: the cache holds a running
+    trial's parameters until its first report, and a retry of a trial whose worker died before that
+    would have none to re-run.
     """
     if storage is None:
         return InMemoryStorage()
@@ -62,6 +66,13 @@ def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
 
         return CachedStorage(RDBStorage(storage))
     if isinstance(storage, BaseStorage):
+        # Only our own RDBStorage, not a subclass: the cache calls its internal methods. Its module is
+        # loaded when such an object exists, so a look in sys.modules spares other users SQLAlchemy.
+        rdb = sys.modules.get("hpint.storages._rdb.storage")
+        if rdb is not None and type(storage) is rdb.RDBStorage and storage.heartbeat_interval is None:
+            from hpint.storages._cached import CachedStorage
+
+            return CachedStorage(storage)
         return storage
     raise TypeError(
         f"`storage` must be None, a database URL or a storage object, "

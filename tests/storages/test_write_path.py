@@ -216,3 +216,23 @@ def test_sqlite_epoch_path_falls_back_to_the_usual_path(tmp_path):
         storage.update_trial(10**6, TrialUpdate(intermediate_values={0: 1.0}))
     assert storage.get_trial(trial_id).intermediate_values == {0: 1.0, 1: 2.0, 2: 3.0}
     storage.close()
+
+
+@pytest.mark.parametrize("heartbeat_interval", [None, 60])
+def test_storage_object_is_cached_unless_it_beats(sql_url, heartbeat_interval):
+    """An RDBStorage object gets a URL's cache, which holds a running trial's parameters until its first
+    report; with heartbeats on it is used as it is, so a retry of a trial that died before reporting still
+    finds its parameters in the database."""
+    storage = RDBStorage(sql_url, heartbeat_interval=heartbeat_interval)
+    study = hpint.create_study(storage=storage)
+    assert (study._storage is storage) == (heartbeat_interval is not None)
+    trial = study.ask()
+    trial.suggest_float("x", 0.0, 1.0)
+    fresh = RDBStorage(sql_url)
+    seen = fresh.get_trial(trial._trial_id).params
+    assert list(seen) == ([] if heartbeat_interval is None else ["x"])
+    trial.report(0.5, 0)
+    assert list(fresh.get_trial(trial._trial_id).params) == ["x"]
+    study.tell(trial, 0.5)
+    fresh.close()
+    storage.close()
