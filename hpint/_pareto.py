@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hpint._direction import StudyDirection
+from hpint.trial._constraints import constraint_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -155,13 +156,9 @@ def pareto_front_trials(
     return [t for t, keep in zip(trials, mask) if keep]
 
 
-#: Trial system attribute holding a trial's constraint values (``<= 0`` satisfied), as Optuna names it.
-CONSTRAINTS_KEY = "constraints"
-
-
 def is_feasible(trial: FrozenTrial) -> bool:
     """False only when the trial has constraint values and one of them is positive (violated)."""
-    return all(float(c) <= 0.0 for c in trial.system_attrs.get(CONSTRAINTS_KEY) or ())
+    return all(c <= 0.0 for c in constraint_values(trial.system_attrs).values())
 
 
 def best_feasible_trial(trials: Sequence[FrozenTrial], direction: StudyDirection) -> FrozenTrial:

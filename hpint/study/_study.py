@@ -101,7 +101,7 @@ class Study:
         from hpint._pareto import best_feasible_trial, is_feasible
 
         best = self._storage.get_best_trial(self._study_id)
-        if is_feasible(best):  # with constraints (NSGAIISampler), only a feasible trial can be best
+        if is_feasible(best):  # with constraints (set_constraint, constraints_func) only a feasible one
             return best
         complete = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         return best_feasible_trial(complete, self.direction).copy()
@@ -120,7 +120,8 @@ class Study:
     def best_trials(self) -> list[FrozenTrial]:
         """The COMPLETE trials on the Pareto front (for one objective: every trial tied for best).
 
-        With constraints (``NSGAIISampler(constraints_func=...)``), the front of the feasible trials only.
+        With constraints (``trial.set_constraint``, a ``constraints_func``), the front of the feasible trials
+        only.
         """
         from hpint._pareto import is_feasible, pareto_front_trials
 

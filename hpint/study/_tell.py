@@ -133,11 +133,16 @@ def _log_result(study: Study, trial: FrozenTrial, reason: str | None) -> None:
         shown = dict(zip(names, trial.values)) if names else trial.values
         _logger.info(f"Trial {trial.number} finished with values: {shown} and parameters: {trial.params}. ")
         return
-    best = study.best_trial
     what = f"{names[0]}" if names else "value"
+    try:
+        best = study.best_trial
+    except ValueError:  # every COMPLETE trial violates a constraint
+        summary = "No trial is feasible yet."
+    else:
+        summary = f"Best is trial {best.number} with {what}: {best.values[0]}."
     _logger.info(
         f"Trial {trial.number} finished with {what}: {trial.values[0]} and parameters: {trial.params}. "
-        f"Best is trial {best.number} with {what}: {best.values[0]}."
+        + summary
     )
 
 

@@ -21,6 +21,7 @@ from hpint.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from hpint.trial._constraints import constraint_attr, constraint_values
 
 
 def _distribution_error(name: str, error: Exception) -> Exception:
@@ -100,6 +101,38 @@ class BaseTrial(abc.ABC):
         """Deprecated: use ``suggest_float(name, low, high, step=q)``."""
         _warn_deprecated("suggest_discrete_uniform", "suggest_float(name, low, high, step=q)")
         return self.suggest_float(name, low, high, step=q)
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record constraint ``key``'s value for this trial; the trial is feasible when all are ``<= 0``.
+
+        Feasibility decides ``best_trial``/``best_trials`` and guides the samplers that handle constraints
+        (TPE, GP, NSGA-II). A constraint already set keeps its first value (with a warning), as in Optuna.
+
+        Raises:
+            TypeError: ``key`` is not a string or ``value`` is not a number.
+            ValueError: ``value`` is NaN.
+        """
+        name, number = constraint_attr(key, value)
+        if name in self.system_attrs:
+            warnings.warn(
+                f"Constraint {key!r} is already set for this trial; {value!r} is ignored.", stacklevel=2
+            )
+            return
+        self.set_system_attr(name, number)
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """This trial's constraint values by name (a ``constraints_func``'s are named "0", "1", ...)."""
+        return constraint_values(self.system_attrs)
+
+    @abc.abstractmethod
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach internal bookkeeping (samplers, integrations, constraints) to this trial."""
+
+    @property
+    @abc.abstractmethod
+    def system_attrs(self) -> dict[str, Any]:
+        """Internal bookkeeping attached to this trial."""
 
     @abc.abstractmethod
     def report(self, value: float, step: int) -> None:

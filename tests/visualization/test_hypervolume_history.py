@@ -7,8 +7,8 @@ import pytest
 
 import hpint
 from hpint._hypervolume import hypervolume
-from hpint._pareto import CONSTRAINTS_KEY
 from hpint.trial import TrialState, create_trial
+from hpint.trial._constraints import CONSTRAINTS_KEY
 from hpint.visualization import plot_hypervolume_history
 from hpint.visualization._hypervolume_history import hypervolume_history
 

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpint._pareto import CONSTRAINTS_KEY, to_minimization
+from hpint._pareto import to_minimization
 from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
@@ -28,6 +28,7 @@ from hpint.samplers._nsga2._selection import rank_and_crowding, select_elite, se
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._search_space import IntersectionSearchSpace
 from hpint.storages._base import TrialUpdate
+from hpint.trial._constraints import CONSTRAINTS_KEY, has_constraints, violation
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
@@ -219,8 +220,8 @@ class NSGAIISampler(BaseSampler):
         import numpy as np
 
         loss = to_minimization([t.values for t in trials], study.directions)  # type: ignore[misc]
-        if self._constraints_func is None:
-            return loss, None
+        if self._constraints_func is None and not any(has_constraints(t.system_attrs) for t in trials):
+            return loss, None  # no constraints_func, and no trial.set_constraint either
         return loss, np.array([_violation(t) for t in trials], dtype=float)
 
     def _select_elite(self, study: Study, population: list[FrozenTrial]) -> list[FrozenTrial]:
@@ -264,11 +265,11 @@ def _check_args(
 
 
 def _violation(trial: FrozenTrial) -> float:
-    """Sum of the positive constraint values; ``inf`` for a trial never checked (e.g. added by hand)."""
-    constraints = trial.system_attrs.get(CONSTRAINTS_KEY)
-    if constraints is None:
+    """Sum of the positive constraint values (``constraints_func``'s and ``trial.set_constraint``'s); ``inf``
+    for a trial without any (e.g. added by hand)."""
+    if not has_constraints(trial.system_attrs):
         return math.inf
-    return float(sum(max(float(c), 0.0) for c in constraints))
+    return violation(trial.system_attrs)
 
 
 def _check_constraints(raw: Any) -> list[float]:
