@@ -21,6 +21,7 @@ from hpint._pareto import to_minimization
 from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
+from hpint.samplers._constraints import check_constraints_func, store_constraints
 from hpint.samplers._nsga2._child import make_child
 from hpint.samplers._nsga2._crossovers import BaseCrossover, UniformCrossover
 from hpint.samplers._nsga2._population import GENERATION_KEY, PARENTS_OF_KEY, ParentStore, current_generation
@@ -28,7 +29,7 @@ from hpint.samplers._nsga2._selection import rank_and_crowding, select_elite, se
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._search_space import IntersectionSearchSpace
 from hpint.storages._base import TrialUpdate
-from hpint.trial._constraints import CONSTRAINTS_KEY, has_constraints, violation
+from hpint.trial._constraints import has_constraints, violation
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
@@ -110,12 +111,10 @@ class NSGAIISampler(BaseSampler):
         ):
             if hook is not None:
                 raise ValueError(f"`{name}` is not supported by hpint's NSGAIISampler; leave it None.")
-        for name, func in (
-            ("constraints_func", constraints_func),
-            ("elite_population_selector_func", elite_population_selector_func),
-        ):
-            if func is not None and not callable(func):
-                raise ValueError(f"`{name}` must be callable or None, not {func!r}.")
+        check_constraints_func(constraints_func)
+        selector = elite_population_selector_func
+        if selector is not None and not callable(selector):
+            raise ValueError(f"`elite_population_selector_func` must be callable or None, not {selector!r}.")
         self._population_size = population_size
         self._mutation_prob = mutation_prob
         self._crossover = crossover
@@ -188,14 +187,7 @@ class NSGAIISampler(BaseSampler):
     def after_trial(
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
-        if self._constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
-            return
-        finished = trial.copy()
-        finished.state = state
-        finished.values = list(values) if values is not None else None
-        constraints = _check_constraints(self._constraints_func(finished))
-        study._storage.update_trial(trial._trial_id, TrialUpdate(system_attrs={CONSTRAINTS_KEY: constraints}))
-        trial.system_attrs[CONSTRAINTS_KEY] = constraints
+        store_constraints(study, trial, state, values, self._constraints_func)
 
     # ---- selection ----
     def _population(
@@ -270,17 +262,6 @@ def _violation(trial: FrozenTrial) -> float:
     if not has_constraints(trial.system_attrs):
         return math.inf
     return violation(trial.system_attrs)
-
-
-def _check_constraints(raw: Any) -> list[float]:
-    """``constraints_func``'s result as a list of floats, or a ``ValueError`` saying what is wrong."""
-    try:
-        constraints = [float(c) for c in raw]
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"`constraints_func` must return a sequence of floats, not {raw!r}.") from e
-    if any(math.isnan(c) for c in constraints):
-        raise ValueError(f"`constraints_func` returned NaN: {raw!r}.")
-    return constraints
 
 
 def _rng(base_seed: int, trial_number: int, key: str) -> np.random.RandomState:

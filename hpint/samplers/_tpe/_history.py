@@ -16,6 +16,7 @@ import numpy as np
 from hpint._direction import StudyDirection
 from hpint.distributions import BaseDistribution
 from hpint.samplers._search_space import SearchSpaceGroup
+from hpint.trial._constraints import has_constraints, violation
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 
@@ -27,8 +28,10 @@ class TrialHistory:
 
     Attributes (arrays of length :attr:`n`, through properties): ``numbers``, ``complete`` (else PRUNED),
     ``loss`` (``(n, n_objectives)``, minimised; NaN for PRUNED), ``pruned_step`` (last reported step, -1
-    if none) and ``pruned_loss`` (the value at that step, minimised). :attr:`running` holds the RUNNING
-    trials of the last update; :attr:`version` changes whenever rows are added.
+    if none), ``pruned_loss`` (the value at that step, minimised) and ``violation`` (the sum of positive
+    constraint values, NaN for a trial without any; :attr:`constrained` says whether any row has them).
+    :attr:`running` holds the RUNNING trials of the last update; :attr:`version` changes whenever rows
+    are added.
     """
 
     def __init__(self, directions: Sequence[StudyDirection]) -> None:
@@ -46,6 +49,8 @@ class TrialHistory:
         self._loss = np.zeros((0, len(directions)))
         self._pruned_step = np.zeros(0, dtype=np.int64)
         self._pruned_loss = np.zeros(0)
+        self._violation = np.zeros(0)
+        self.constrained = False
         self._columns: dict[str, np.ndarray] = {}
         self._sorted: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # name -> rows, values, rows seen
         self._scanned = 0  # trials[:_scanned] were looked at ...
@@ -75,6 +80,10 @@ class TrialHistory:
     @property
     def pruned_loss(self) -> np.ndarray:
         return self._pruned_loss[: self.n]
+
+    @property
+    def violation(self) -> np.ndarray:
+        return self._violation[: self.n]
 
     @property
     def groups(self) -> SearchSpaceGroup:
@@ -184,6 +193,9 @@ class TrialHistory:
             self._pruned_step[row] = -1 if step is None else step
             value = np.nan if step is None else trial.intermediate_values[step]
             self._pruned_loss[row] = self._signs[0] * float(value)
+        if has_constraints(trial.system_attrs):
+            self._violation[row] = violation(trial.system_attrs)
+            self.constrained = True
         for name, value in trial.params.items():
             col = self._columns.get(name)
             if col is None:
@@ -211,6 +223,7 @@ class TrialHistory:
         self._loss = grown(self._loss, np.nan)
         self._pruned_step = grown(self._pruned_step, -1)
         self._pruned_loss = grown(self._pruned_loss, np.nan)
+        self._violation = grown(self._violation, np.nan)
         self._columns = {k: grown(v, np.nan) for k, v in self._columns.items()}
         self._capacity = cap
 

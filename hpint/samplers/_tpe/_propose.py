@@ -19,6 +19,7 @@ from hpint.samplers._tpe._parzen import Dim, ParzenEstimator, ParzenParameters, 
 from hpint.samplers._tpe._ratio import best_candidate
 from hpint.samplers._tpe._rest_kernels import RestKernels, supports
 from hpint.samplers._tpe._split import (
+    constrained_below,
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
@@ -111,6 +112,7 @@ def _good_ranks(history: TrialHistory, below: np.ndarray) -> np.ndarray:
         history.loss[below, 0],
         history.pruned_step[below],
         history.pruned_loss[below],
+        history.violation[below] if history.constrained else None,
     )
     ranks = np.empty(len(below), dtype=np.int64)
     ranks[order] = np.arange(len(below))
@@ -193,7 +195,7 @@ def split(
     n_below = max(0, min(int(gamma(len(rows))), len(rows)))
     if settings.multi_objective:
         is_below = _multi_objective_below(history, rows, n_below)
-    elif history.n_complete == history.n or history.complete[rows].all():
+    elif not history.constrained and (history.n_complete == history.n or history.complete[rows].all()):
         best = _lowest_losses(history, rows, n_below, memo_key)
         if history.in_number_order:  # the usual case: rows already in trial order
             return rows[best], np.delete(rows, best)
@@ -205,6 +207,7 @@ def split(
             history.loss[rows, 0],
             history.pruned_step[rows],
             history.pruned_loss[rows],
+            history.violation[rows] if history.constrained else None,
         )
         is_below = np.zeros(len(rows), dtype=bool)
         is_below[order[:n_below]] = True
@@ -249,14 +252,20 @@ def first_k_stable(loss: np.ndarray, k: int) -> np.ndarray:
 
 
 def _multi_objective_below(history: TrialHistory, rows: np.ndarray, n_below: int) -> np.ndarray:
-    """Pareto-rank split, memoised on the history: univariate TPE asks for it once per parameter."""
+    """Pareto-rank split (feasible trials first), memoised on the history: univariate TPE asks for it
+    once per parameter."""
     key = (history.version, n_below, rows.tobytes())
     if history.memo.get("below_key") == key:
         return history.memo["below"]
     complete = history.complete[rows]
     done = rows[complete]
     is_below = np.zeros(len(rows), dtype=bool)
-    is_below[np.flatnonzero(complete)] = multi_objective_below(history.loss[done], min(n_below, len(done)))
+    n_below = min(n_below, len(done))
+    if history.constrained:
+        chosen = constrained_below(history.loss[done], history.violation[done], n_below)
+    else:
+        chosen = multi_objective_below(history.loss[done], n_below)
+    is_below[np.flatnonzero(complete)] = chosen
     history.memo.update(below_key=key, below=is_below)
     return is_below
 

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
+from hpint.samplers._constraints import check_constraints_func, store_constraints
 from hpint.samplers._random import sample_uniform
 from hpint.samplers._tpe._parzen_parameters import ParzenParameters
 from hpint.trial._frozen import FrozenTrial
+from hpint.trial._state import TrialState
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,10 +57,13 @@ class TPESampler(BaseSampler):
             conditional parameters are modelled jointly as well.
         warn_independent_sampling: accepted for compatibility; hpint does not warn.
         constant_liar: count RUNNING trials as bad, so parallel workers avoid each other's regions.
-        constraints_func: not supported by this sampler; must be None.
+        constraints_func: ``constraints_func(frozen_trial) -> sequence of floats``, called when a trial
+            completes or is pruned; a value ``> 0`` is violated. Constraint values set from the objective
+            with ``trial.set_constraint`` count the same way, without it. Infeasible trials rank after
+            every feasible one, by how much they violate, so l(x) models the feasible good region.
 
     Raises:
-        ValueError: ``group=True`` with ``multivariate=False``, or a ``constraints_func``.
+        ValueError: ``group=True`` with ``multivariate=False``, or a non-callable ``constraints_func``.
     """
 
     def __init__(
@@ -82,10 +87,7 @@ class TPESampler(BaseSampler):
         _check_args(prior_weight, n_startup_trials, n_ei_candidates, seed)
         if group and multivariate is False:
             raise ValueError("`group=True` needs `multivariate=True`; pass both or neither.")
-        if constraints_func is not None:
-            raise ValueError(
-                "TPESampler does not support `constraints_func`; use NSGAIISampler for constraints."
-            )
+        self._constraints_func = check_constraints_func(constraints_func)
         self._parzen = ParzenParameters(
             consider_prior=consider_prior,
             prior_weight=float(prior_weight),
@@ -168,6 +170,11 @@ class TPESampler(BaseSampler):
             if history.n < self._n_startup_trials:
                 return self._uniform(trial, param_name, param_distribution)
             return self._sample(study, history, trial, {param_name: param_distribution})[param_name]
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        store_constraints(study, trial, state, values, self._constraints_func)
 
     # ---- internals ----
     def _refresh(self, study: Study, trial: FrozenTrial) -> TrialHistory:

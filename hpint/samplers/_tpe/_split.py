@@ -1,7 +1,8 @@
 """Which trials are "good" (modelled by l(x)) and which are the rest (g(x)): pure functions over arrays.
 
 Single objective: COMPLETE trials by value, then PRUNED trials by the step they reached (further is
-better), then by their last intermediate value; trials pruned before reporting anything come last.
+better), then by their last intermediate value; trials pruned before reporting anything come last. With
+constraints, every trial that violates one comes after all the others, the least violating first.
 Several objectives: whole non-dominated fronts, and from the front that does not fit entirely, the points
 that keep the most hypervolume: with two objectives by dropping the least contributing point until enough
 remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume``).
@@ -71,15 +72,37 @@ def good_min_bandwidth(n: int) -> float:
 
 
 def single_objective_order(
-    complete: np.ndarray, loss: np.ndarray, pruned_step: np.ndarray, pruned_loss: np.ndarray
+    complete: np.ndarray,
+    loss: np.ndarray,
+    pruned_step: np.ndarray,
+    pruned_loss: np.ndarray,
+    violation: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Indices from best to worst (see the module docstring). ``loss`` is minimised; NaN ranks last."""
+    """Indices from best to worst (see the module docstring). ``loss`` is minimised; NaN ranks last.
+    ``violation`` (NaN or 0: feasible) puts the infeasible trials last, by how much they violate."""
     has_step = pruned_step >= 0
     group = np.where(complete, 0, np.where(has_step, 1, 2))
     steps = np.where(complete | ~has_step, 0, -pruned_step)
     value = np.where(complete, loss, np.where(has_step, pruned_loss, 0.0))
     value = np.where(np.isnan(value), np.inf, value)
-    return np.lexsort((value, steps, group))
+    if violation is None:
+        return np.lexsort((value, steps, group))
+    infeasible = violation > 0  # NaN compares False: no constraints means feasible
+    return np.lexsort((value, steps, group, np.where(infeasible, violation, 0.0), infeasible))
+
+
+def constrained_below(loss: np.ndarray, violation: np.ndarray, n_below: int) -> np.ndarray:
+    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) under constraints:
+    the feasible rows by Pareto rank, then, if too few are feasible, the least violating others."""
+    infeasible = violation > 0
+    feasible = np.flatnonzero(~infeasible)
+    mask = np.zeros(len(loss), dtype=bool)
+    mask[feasible] = multi_objective_below(loss[feasible], min(n_below, len(feasible)))
+    missing = n_below - len(feasible)
+    if missing > 0:
+        others = np.flatnonzero(infeasible)
+        mask[others[np.argsort(violation[others], kind="stable")[:missing]]] = True
+    return mask
 
 
 def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
