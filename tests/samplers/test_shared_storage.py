@@ -67,8 +67,9 @@ def _shared_study(tmp_path: Path, kind: str) -> hpint.Study:
     return study
 
 
-def test_two_processes_continue_one_nsga2_population(tmp_path: Path) -> None:
-    study = _shared_study(tmp_path, "nsga2")
+@pytest.mark.parametrize("kind", ["nsga2", "nsga3"])  # one population machinery (BaseGASampler)
+def test_two_processes_continue_one_nsga_population(tmp_path: Path, kind: str) -> None:
+    study = _shared_study(tmp_path, kind)
     trials = study.trials
     generation = [t.system_attrs["nsga2:generation"] for t in trials]
     sizes = Counter(generation)
@@ -117,7 +118,7 @@ def test_two_processes_share_one_cmaes_optimizer(tmp_path: Path) -> None:
     assert max(Counter(tags.values()).values()) <= POPULATION + 1
 
 
-@pytest.mark.parametrize("kind", ["tpe", "nsga2"])
+@pytest.mark.parametrize("kind", ["tpe", "nsga2", "nsga3"])
 def test_a_new_process_resumes_like_an_uninterrupted_run(tmp_path: Path, kind: str) -> None:
     hpint.logging.set_verbosity(hpint.logging.WARNING)
     n_before, n_after = 15, 3
