@@ -56,6 +56,15 @@ def test_user_reference_points_and_maximized_objectives_run() -> None:
     assert len(study.trials) == 30 and max(t.system_attrs["nsga2:generation"] for t in study.trials) == 4
 
 
+def test_constraints_are_stored_and_feasible_trials_survive_first() -> None:
+    sampler = NSGAIIISampler(population_size=6, seed=3, constraints_func=lambda t: [t.params["x"] - 0.4])
+    study = hpint.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(_two, n_trials=48)
+    assert all(t.system_attrs["constraints"] == [t.params["x"] - 0.4] for t in study.trials)
+    parents = study.system_attrs["nsga2:parents:7:42"]
+    assert all(study.trials[n].params["x"] <= 0.4 for n in parents)
+
+
 def test_a_custom_survival_rule_replaces_niching() -> None:
     def newest(study: hpint.Study, candidates: list[hpint.FrozenTrial]) -> list[hpint.FrozenTrial]:
         return sorted(candidates, key=lambda t: -t.number)[:4]

@@ -43,6 +43,14 @@ def test_degenerate_extremes_fall_back_to_the_largest_value_per_axis() -> None:
     np.testing.assert_allclose(intercepts(np.array([[0.0, 1.0], [0.0, 2.0]]) - [0.0, 1.0]), [1.0, 1.0])
 
 
+def test_a_plane_with_a_negative_intercept_falls_back_to_the_largest_value_per_axis() -> None:
+    # Extremes (1, 0, 0), (0, 1, 0) and (0.9, 0.9, 0.01) (closest to axis 3 by the scalarizing function):
+    # the plane through them is x + y - 80 z = 1, which meets axis 3 below zero.
+    shifted = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.9, 0.9, 0.01]])
+    np.testing.assert_allclose(extreme_points(shifted), shifted)
+    np.testing.assert_allclose(intercepts(shifted), [1.0, 1.0, 0.01])
+
+
 def test_association_takes_the_nearest_reference_line_and_its_perpendicular_distance() -> None:
     references = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
     points = np.array([[0.2, 0.9], [1.0, 1.0], [0.9, 0.0], [0.0, 0.0]])
@@ -83,6 +91,16 @@ def test_survivors_cover_the_reference_directions() -> None:
         assert fourth <= {1, 2} and len(fourth) == 1  # only niche (0, 1) still has candidates
     assert list(select_by_reference_points(LOSS, None, 6, references, rng)) == list(range(6))
     assert list(select_by_reference_points(LOSS, None, 9, references, rng)) == list(range(6))
+
+
+def test_niches_filled_by_better_fronts_count_when_the_cut_front_is_niched() -> None:
+    # Front 0: rows 0 (0, 1) and 1 (1, 0), in the niches of the axes. Front 1: row 2 near the first axis's
+    # niche, row 3 exactly on the (1/3, 2/3) line, row 4 near the second axis's niche. One place is
+    # left, and only row 3's niche is still empty.
+    loss = np.array([[0.0, 1.0], [1.0, 0.0], [0.05, 1.1], [0.5, 1.0], [1.1, 0.05]])
+    for seed in range(20):
+        kept = select_by_reference_points(loss, None, 3, das_dennis_points(2, 3), np.random.RandomState(seed))
+        assert list(kept) == [0, 1, 3]
 
 
 def test_user_reference_points_decide_which_members_survive() -> None:
