@@ -27,7 +27,7 @@ from hpint.samplers._nsga2._child import make_child
 from hpint.samplers._nsga2._crossovers import BaseCrossover, UniformCrossover
 from hpint.samplers._nsga2._selection import select_parents
 from hpint.samplers._random import sample_uniform
-from hpint.samplers._search_space import IntersectionSearchSpace
+from hpint.search_space._intersection import IntersectionSearchSpace
 from hpint.storages._base import TrialUpdate
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
