@@ -37,6 +37,17 @@ def test_bad_arguments_name_the_parameter(kwargs: dict[str, Any], message: str) 
         NSGAIIISampler(**kwargs)
 
 
+def test_constructor_takes_optunas_arguments_with_its_defaults() -> None:
+    optuna = pytest.importorskip("optuna")
+    import inspect
+
+    ours = inspect.signature(NSGAIIISampler).parameters
+    theirs = inspect.signature(optuna.samplers.NSGAIIISampler).parameters
+    assert list(ours) == list(theirs)
+    assert all(ours[name].default == theirs[name].default for name in ours)
+    assert all(p.kind == inspect.Parameter.KEYWORD_ONLY for p in ours.values())
+
+
 def _two(trial: hpint.Trial) -> tuple[float, float]:
     x = trial.suggest_float("x", 0.0, 1.0)
     return x, (1.0 - x) ** 2 + trial.suggest_float("y", 0.0, 1.0)
