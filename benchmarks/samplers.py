@@ -190,6 +190,7 @@ def _samplers() -> dict[str, tuple[str, Callable[[int], Any]]]:
     }
     skip = {
         "BaseSampler",
+        "BaseGASampler",
         "TPESampler",
         "RandomSampler",
         "GridSampler",
@@ -327,7 +328,7 @@ def _blocks(times: list[float], n_blocks: int = 10) -> list[float]:
 
 
 #: Samplers whose overhead is also measured with several objectives (the others take one, or are slow).
-_SEVERAL_OBJECTIVES = ("tpe", "nsgaii", "random")
+_SEVERAL_OBJECTIVES = ("tpe", "nsgaii", "nsgaiii", "random")
 
 
 def overhead_table(args: argparse.Namespace, samplers: list[str]) -> None:

@@ -62,6 +62,7 @@ __all__ = [
     "multi_objective",
     "pruners",
     "samplers",
+    "search_space",
     "storages",
     "study",
     "trial",
@@ -78,6 +79,7 @@ _LAZY_SUBMODULES = (
     "multi_objective",
     "pruners",
     "samplers",
+    "search_space",
     "visualization",
 )
 

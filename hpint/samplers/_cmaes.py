@@ -27,7 +27,7 @@ from hpint.distributions import (
 )
 from hpint.samplers._base import BaseSampler
 from hpint.samplers._random import RandomSampler
-from hpint.samplers._search_space import IntersectionSearchSpace
+from hpint.search_space._intersection import IntersectionSearchSpace
 from hpint.storages._base import TrialUpdate
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState

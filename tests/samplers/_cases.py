@@ -17,6 +17,7 @@ from hpint.samplers import (
     BruteForceSampler,
     CmaEsSampler,
     GridSampler,
+    NSGAIIISampler,
     NSGAIISampler,
     PartialFixedSampler,
     QMCSampler,
@@ -130,6 +131,7 @@ CASES: dict[str, Case] = {
     "cmaes": Case(lambda s: CmaEsSampler(seed=s, n_startup_trials=3, popsize=5), resumable="numeric"),
     "qmc": Case(lambda s: QMCSampler(seed=s, scramble=True, warn_independent_sampling=False)),
     "nsga2": Case(lambda s: NSGAIISampler(seed=s, population_size=6)),
+    "nsga3": Case(lambda s: NSGAIIISampler(seed=s, population_size=6)),
 }
 if hasattr(hpint.samplers, "GPSampler"):
     CASES["gp"] = Case(lambda s: hpint.samplers.GPSampler(seed=s, n_startup_trials=5), multi_objective=False)

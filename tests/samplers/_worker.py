@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import hpint
-from hpint.samplers import BaseSampler, CmaEsSampler, NSGAIISampler, TPESampler
+from hpint.samplers import BaseSampler, CmaEsSampler, NSGAIIISampler, NSGAIISampler, TPESampler
 
 POPULATION = 6
 
@@ -22,6 +22,8 @@ POPULATION = 6
 def make_sampler(kind: str, seed: int) -> BaseSampler:
     if kind == "nsga2":
         return NSGAIISampler(population_size=POPULATION, seed=seed, mutation_prob=0.0)
+    if kind == "nsga3":
+        return NSGAIIISampler(population_size=POPULATION, seed=seed, mutation_prob=0.0)
     if kind == "cmaes":
         return CmaEsSampler(seed=seed, popsize=POPULATION, n_startup_trials=2)
     if kind == "tpe":
@@ -35,7 +37,7 @@ def make_objective(kind: str, tag: str) -> Callable[[hpint.Trial], float | tuple
         time.sleep(0.01)  # a trial takes time, so the workers' trials overlap
         x = trial.suggest_float("x", -3.0, 3.0)
         y = trial.suggest_float("y", -3.0, 3.0)
-        if kind == "nsga2":
+        if kind in ("nsga2", "nsga3"):
             return x**2 + y**2, (x - 1) ** 2 + (y - 1) ** 2
         return (x - 1) ** 2 + (y + 1) ** 2
 
@@ -43,7 +45,7 @@ def make_objective(kind: str, tag: str) -> Callable[[hpint.Trial], float | tuple
 
 
 def directions(kind: str) -> list[str]:
-    return ["minimize", "minimize"] if kind == "nsga2" else ["minimize"]
+    return ["minimize", "minimize"] if kind in ("nsga2", "nsga3") else ["minimize"]
 
 
 def main(url: str, study_name: str, kind: str, seed: str, n_trials: str, tag: str, barrier: str = "") -> None:

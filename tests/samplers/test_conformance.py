@@ -2,8 +2,8 @@
 
 Resuming (a new ``load_study`` and a new sampler with the same seed continue exactly as the uninterrupted
 run) holds for every sampler whose draws depend only on the seed, the trial number and the storage:
-Grid, BruteForce, PartialFixed (over TPE), TPE (all variants), QMC, NSGA-II, GP (when hpint has it), and
-CMA-ES on numeric spaces.
+Grid, BruteForce, PartialFixed (over TPE), TPE (all variants), QMC, NSGA-II, NSGA-III, GP (when hpint has
+it), and CMA-ES on numeric spaces.
 It does not hold for RandomSampler (one random stream per sampler object, as in Optuna) nor for parameters
 that CMA-ES hands to its RandomSampler (categorical ones).
 """

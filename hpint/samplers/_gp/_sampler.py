@@ -13,7 +13,7 @@ from hpint._direction import StudyDirection
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
 from hpint.samplers._random import sample_uniform
-from hpint.samplers._search_space import IntersectionSearchSpace
+from hpint.search_space._intersection import IntersectionSearchSpace
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState
 

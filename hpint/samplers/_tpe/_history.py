@@ -15,7 +15,7 @@ import numpy as np
 
 from hpint._direction import StudyDirection
 from hpint.distributions import BaseDistribution
-from hpint.samplers._search_space import SearchSpaceGroup
+from hpint.search_space._group_decomposed import SearchSpaceGroup
 from hpint.trial._constraints import has_constraints, violation
 from hpint.trial._frozen import FrozenTrial
 from hpint.trial._state import TrialState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hpint
 from hpint.distributions import FloatDistribution
 from hpint.samplers import NSGAIISampler
-from hpint.samplers._nsga2._population import GENERATION_KEY, current_generation
+from hpint.samplers._ga._population import GENERATION_KEY, current_generation
 from hpint.trial import TrialState
 
 

@@ -1,16 +1,18 @@
-"""NSGA-II's population kept in the storage, so every process sharing a study continues one run.
+"""A genetic algorithm's population kept in the storage, so every process sharing a study continues one run.
 
 * Each trial is tagged with its generation (trial system attribute ``nsga2:generation``). A trial joins
   the newest generation until that generation has ``population_size`` COMPLETE trials; then the next
   generation starts. Tags are written before any parameter is drawn, so every worker sees them.
-* The parents of generation ``g`` (the survivors of generation ``g - 1``'s parents and children) are
-  computed by the first worker that needs them and stored as trial numbers in the study system
-  attribute ``nsga2:parents:<g>:<n>``, ``n`` being the number of the trial that computed them. Other
-  workers, and a sampler resumed later, read them back instead of recomputing from a history that has
-  meanwhile grown. Storages have no compare-and-set, so two workers starting a generation at the same
-  instant may both store a list: the one of the smaller trial number wins. A worker that computed a
-  list re-reads the storage at its next trial, so a losing list serves at most that one trial. Each
-  trial records whose list it used in ``nsga2:parents``.
+* The parents of generation ``g`` (for NSGA-II and NSGA-III the survivors of generation ``g - 1``'s
+  parents and children) are computed by the first worker that needs them and stored as trial numbers
+  in the study system attribute ``nsga2:parents:<g>:<n>``, ``n`` being the number of the trial that
+  computed them. Other workers, and a sampler resumed later, read them back instead of recomputing from
+  a history that has meanwhile grown. Storages have no compare-and-set, so two workers starting a
+  generation at the same instant may both store a list: the one of the smaller trial number wins. A
+  worker that computed a list re-reads the storage at its next trial and moves to a smaller list it
+  finds there, so a losing list usually serves that one trial (more only if the other worker is slow
+  to write its list: without compare-and-set the storage cannot say that none will come). Each trial
+  records whose list it used in ``nsga2:parents``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ GENERATION_KEY = "nsga2:generation"
 PARENTS_OF_KEY = "nsga2:parents"  # trial attribute: the trial number whose parent list this trial used
 _LIST_PREFIX = "nsga2:parents:"  # study attributes nsga2:parents:<generation>:<trial number>
 
-EliteSelector = Callable[["Study", list[FrozenTrial]], list[FrozenTrial]]
+#: ``select_parent(study, generation) -> parent trials``, as ``BaseGASampler.select_parent``.
+ParentSelector = Callable[["Study", int], list[FrozenTrial]]
 
 
 def current_generation(trials: Sequence[FrozenTrial], population_size: int) -> int:
@@ -68,10 +71,12 @@ class ParentStore:
     def __init__(self) -> None:
         self._cache: dict[tuple[int, int, int], tuple[int, list[int], bool]] = {}
 
-    def parents(
-        self, study: Study, trials: Sequence[FrozenTrial], generation: int, select: EliteSelector, writer: int
-    ) -> int:
-        """The number of the trial whose parent list ``generation`` uses; computed as ``writer`` if none."""
+    def parents(self, study: Study, generation: int, select: ParentSelector, writer: int) -> int:
+        """The number of the trial whose parent list ``generation`` uses; computed as ``writer`` if none.
+
+        Missing lists are computed in generation order, so ``select`` may read the previous generation's
+        parents (through this store) and find them.
+        """
         entry = self._cache.get(self._key(study, generation))
         if entry is not None and entry[2]:
             return entry[0]
@@ -80,10 +85,8 @@ class ParentStore:
         for g in known:
             first = min(stored[g])
             self._cache[self._key(study, g)] = (first, stored[g][first], True)
-        start = max(known, default=0)
-        numbers = stored[start][min(stored[start])] if start else []
-        for g in range(start + 1, generation + 1):
-            numbers = self._compute(study, trials, numbers, g, select, writer)
+        for g in range(max(known, default=0) + 1, generation + 1):
+            self._compute(study, g, select, writer)
         return self._cache[self._key(study, generation)][0]
 
     def members(
@@ -101,31 +104,11 @@ class ParentStore:
             by_number = _by_number(study.get_trials(deepcopy=False))
         return [by_number[n] for n in numbers if n in by_number and by_number[n].state == TrialState.COMPLETE]
 
-    def _compute(
-        self,
-        study: Study,
-        trials: Sequence[FrozenTrial],
-        previous: list[int],
-        generation: int,
-        select: EliteSelector,
-        writer: int,
-    ) -> list[int]:
+    def _compute(self, study: Study, generation: int, select: ParentSelector, writer: int) -> None:
         """Select the parents of ``generation`` and store them as ``writer``'s list."""
-        by_number = _by_number(trials)
-        survivors = [by_number[n] for n in previous if n in by_number]
-        survivors = [t for t in survivors if t.state == TrialState.COMPLETE]  # all, unless our read is stale
-        seen = set(previous)
-        children = [
-            t
-            for t in trials
-            if t.state == TrialState.COMPLETE
-            and t.system_attrs.get(GENERATION_KEY) == generation - 1
-            and t.number not in seen
-        ]
-        numbers = sorted(t.number for t in select(study, survivors + children))
+        numbers = sorted(t.number for t in select(study, generation))
         study._storage.set_study_system_attr(study._study_id, f"{_LIST_PREFIX}{generation}:{writer}", numbers)
         self._cache[self._key(study, generation)] = (writer, numbers, False)
-        return numbers
 
     @staticmethod
     def _key(study: Study, generation: int) -> tuple[int, int, int]:
