@@ -1,4 +1,4 @@
-"""Storages: where studies and trials live (memory, or a SQL database shared by many processes)."""
+"""Storages: where studies and trials live (memory, a SQL database or a journal file shared by processes)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,25 @@ from hpint.storages._in_memory import InMemoryStorage
 from hpint.storages._retry import RetryFailedTrialCallback
 
 if TYPE_CHECKING:
+    from hpint.storages import journal  # noqa: F401 - a lazily loaded submodule
     from hpint.storages._rdb.storage import RDBStorage
+    from hpint.storages.journal import (
+        BaseJournalLogStorage,
+        JournalFileOpenLock,
+        JournalFileStorage,
+        JournalFileSymlinkLock,
+        JournalStorage,
+    )
 
 __all__ = [
+    "BaseJournalLogStorage",
     "BaseStorage",
     "FrozenStudy",
     "InMemoryStorage",
+    "JournalFileOpenLock",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
+    "JournalStorage",
     "RDBStorage",
     "RetryFailedTrialCallback",
     "TrialUpdate",
@@ -26,12 +39,28 @@ __all__ = [
 ]
 
 
+# Optuna's names in `optuna.storages` for the journal's parts (older ones: the backend was a "log storage").
+_JOURNAL_NAMES = {
+    "JournalStorage",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
+    "JournalFileOpenLock",
+    "BaseJournalLogStorage",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # RDBStorage pulls in SQLAlchemy; load it only when asked for.
+    # RDBStorage pulls in SQLAlchemy; load it only when asked for. The journal is loaded when first used.
     if name == "RDBStorage":
         from hpint.storages._rdb.storage import RDBStorage
 
         return RDBStorage
+    if name == "journal" or name in _JOURNAL_NAMES:
+        import hpint.storages.journal as journal
+
+        return journal if name == "journal" else getattr(journal, name)
+    if name in ("JournalRedisStorage", "JournalRedisBackend"):
+        raise AttributeError(f"hpint has no Redis journal backend ({name}); use JournalFileBackend(path).")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
