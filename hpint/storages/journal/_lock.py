@@ -161,7 +161,7 @@ class JournalFileOpenLock(_LockFile):
 
     def __init__(self, filepath: str, grace_period: int | None = 30) -> None:
         super().__init__(filepath, grace_period)
-        self._inode = -1
+        self._identity: tuple[int, int] | None = None
 
     def _try_create(self) -> bool:
         try:
@@ -169,17 +169,20 @@ class JournalFileOpenLock(_LockFile):
         except FileExistsError:
             return False
         try:
-            self._inode = os.fstat(fd).st_ino  # release() checks it is still this file
+            # release() checks it is still this file; the inode alone may be reused by a new lock file.
+            stat = os.fstat(fd)
+            self._identity = (stat.st_ino, stat.st_mtime_ns)
         finally:
             os.close(fd)
         return True
 
     def release(self) -> None:
         try:
-            inode = os.stat(self._lock_path).st_ino
+            stat = os.stat(self._lock_path)
+            identity: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)
         except FileNotFoundError:
-            inode = None
-        if inode != self._inode:
+            identity = None
+        if identity != self._identity:
             _warn_lost(self._lock_path)
             return
         os.unlink(self._lock_path)
