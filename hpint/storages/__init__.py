@@ -86,6 +86,11 @@ def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
     :class:`RDBStorage` object gets the same cache unless it has heartbeats on: the cache holds a running
     trial's parameters until its first report, and a retry of a trial whose worker died before that
     would have none to re-run.
+
+    Any other storage object is used as it is. A ``JournalStorage`` gets no cache: its reads are already
+    of its own replayed copy (a read that finds nothing new in the log costs ~6 us), and buffering a
+    trial's parameters until it ends would save ~45 us per parameter against the milliseconds of the
+    fsync that ends each trial, while hiding them from other processes until then.
     """
     if storage is None:
         return InMemoryStorage()

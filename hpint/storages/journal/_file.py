@@ -28,6 +28,7 @@ from hpint.storages.journal._lock import BaseJournalFileLock, JournalFileSymlink
 
 __all__ = ["JournalFileBackend", "JournalFileStorage"]
 
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _KEEP_POSITIONS = 64  # remembered (record number -> byte offset) pairs; reads resume from one of them
 _logger = _logging.get_logger("hpint.storages")
 
@@ -55,7 +56,7 @@ class JournalFileBackend(BaseJournalBackend):
         self._tail = (0, 0)  # (record number, offset) where the last read stopped
         self._partial_tail = False  # the last read found a line without its newline at the end
         _IN_THIS_PROCESS.add(self)
-        os.close(os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644))
+        os.close(os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _BINARY, 0o644))
 
     @property
     def file_path(self) -> str:
@@ -141,10 +142,10 @@ class JournalFileBackend(BaseJournalBackend):
 
     def _write(self, data: bytes, durable: bool, end_partial_line: bool) -> int:
         """Append ``data`` (under the lock); return the file's size before."""
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _BINARY, 0o644)
         try:
             size = os.fstat(fd).st_size
-            if end_partial_line and size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+            if end_partial_line and size > 0 and _read_at(fd, size - 1, 1) != b"\n":
                 data = b"\n" + data
             view = memoryview(data)
             while view:
@@ -198,16 +199,22 @@ def _parse(line: bytes, path: str) -> dict[str, Any] | None:
 
 
 def _read_from(path: str, offset: int) -> bytes:
-    fd = os.open(path, os.O_RDONLY)
+    """The file's bytes from ``offset`` to its current end."""
+    fd = os.open(path, os.O_RDONLY | _BINARY)
     try:
         size = os.fstat(fd).st_size
-        chunks = []
-        while offset < size:
-            chunk = os.pread(fd, size - offset, offset)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            offset += len(chunk)
-        return b"".join(chunks)
+        return _read_at(fd, offset, size - offset) if size > offset else b""
     finally:
         os.close(fd)
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    os.lseek(fd, offset, os.SEEK_SET)  # not os.pread, which Windows lacks
+    chunks = []
+    while length > 0:
+        chunk = os.read(fd, length)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        length -= len(chunk)
+    return b"".join(chunks)

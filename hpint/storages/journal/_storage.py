@@ -223,11 +223,7 @@ class JournalStorage(BaseStorage):
             outcome = self._outcome
         finally:
             self._awaited, self._outcome = None, _MISSING
-        if outcome is _MISSING:
-            raise RuntimeError(f"The journal record just appended ({record['op']}) was not found in the log.")
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+        return _returned(outcome, record)
 
     def _recover_from_lost_lock(self, record: dict[str, Any]) -> Any:
         """Another process appended while we held the lock (it removed our lock as stale, see the grace
@@ -240,13 +236,20 @@ class JournalStorage(BaseStorage):
             outcome = self._outcome
         finally:
             self._awaited, self._outcome = None, _MISSING
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+        return _returned(outcome, record)
 
     def _forget_state(self) -> None:
         self._state = InMemoryStorage()
         self._n_logs = 0
+
+
+def _returned(outcome: Any, record: dict[str, Any]) -> Any:
+    """What the write of ``record`` returns, given the outcome of its replay (raised if an error)."""
+    if outcome is _MISSING:
+        raise RuntimeError(f"The journal record just appended ({record['op']}) was not found in the log.")
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def _could_apply(state: InMemoryStorage, record: dict[str, Any]) -> bool:
