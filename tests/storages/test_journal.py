@@ -166,6 +166,30 @@ def test_storage_objects_in_threads_exclude_each_other_through_the_lock_file(tmp
     assert "replaying the log again" not in hpint_log.text
 
 
+def _optimize_inherited(study: hpint.Study) -> None:
+    hpint.logging.set_verbosity(hpint.logging.WARNING)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_forked_children_share_the_inherited_storage(tmp_path):
+    """Children forked from a process using the storage write through their inherited copy."""
+    path = tmp_path / "journal.log"
+    study = hpint.create_study(storage=_storage(path), study_name="forked")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)  # the parent has replayed state
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_optimize_inherited, args=(study,)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    _optimize_inherited(study)
+    for p in procs:
+        p.join(timeout=60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    trials = study.get_trials()
+    assert [t.number for t in trials] == list(range(16))
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+
+
 # ---- a crash mid-append ----
 TORN = b'{"op":"update_trial","trial_id":0,"state":1,"val'  # what a killed writer leaves: no newline
 
