@@ -60,8 +60,16 @@ class JournalStorage(BaseStorage):
     Args:
         log_storage: Where the log lives, e.g. a :class:`~hpint.storages.journal.JournalFileBackend`.
 
-    The log only grows: a long study's log is replayed in full when a process opens it (about a record per
-    suggested parameter, report and trial state). A finished trial is synced to disk before ``tell``
+    Raises:
+        TypeError: ``log_storage`` is not a journal backend (e.g. a path was passed).
+
+    Writes raise what every storage raises (``UpdateFinishedTrialError``, ``DuplicatedStudyError``,
+    ``ValueError`` for a parameter's changed distribution, ``TypeError`` for an attribute JSON cannot hold)
+    and then append nothing. (On a backend without a lock, ``BaseJournalBackend`` written by a user, the
+    record is appended first and the replay decides; a record that fails is skipped by every process.)
+
+    The log only grows: a long study's log is replayed in full when a process opens it (about a record
+    per suggested parameter, report and trial state). A finished trial is synced to disk before ``tell``
     returns; a running trial's parameters and reports are synced with it, as on SQLite.
     """
 
