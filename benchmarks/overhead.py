@@ -1,10 +1,12 @@
 """Per-trial overhead of the study engine and its storages, next to Optuna's. Prints tables.
 
 Milliseconds per trial for 1,000 trials of a trivial 5-parameter objective with a seeded RandomSampler
-(the whole ``optimize`` loop: ask, suggest, tell, storage), in memory and on SQLite (a new file in a
-temporary directory), for hpint and, when it is installed, Optuna. Also the SQL commits per trial on
-SQLite (counted with SQLAlchemy's ``commit`` event) and the time of ``python -c "import hpint"`` against
-``import optuna`` (best and median of several fresh interpreters).
+(the whole ``optimize`` loop: ask, suggest, tell, storage), in memory, on SQLite and on a journal file
+(``JournalStorage(JournalFileBackend(path))``; each a new file in a temporary directory), for hpint and,
+when it is installed, Optuna. Also the commits per trial: SQL commits on SQLite (counted with
+SQLAlchemy's ``commit`` event), records appended to the log on a journal (lines of the file; each is one
+locked append). And the time of ``python -c "import hpint"`` against ``import optuna`` (best and median
+of several fresh interpreters).
 
 Per epoch: the milliseconds of one ``trial.report(value, epoch)`` plus ``trial.should_prune()`` (what a
 trainer callback does every epoch), with MedianPruner and with SuccessiveHalvingPruner, in a study that
@@ -77,21 +79,29 @@ def counted_commits() -> Iterator[list[int]]:
 Row = tuple[float, float, float | None]
 
 
-def run(lib: Any, storage: str | None, n_trials: int) -> Row:
+def run(lib: Any, storage: str | None, n_trials: int, journal: Path | None = None) -> Row:
     """(wall ms per trial, CPU ms per trial, commits per trial or None) for one ``optimize``.
 
+    ``journal``: run on a journal file at this path instead (``storage`` is then ignored).
     CPU time is this process's only: on a shared machine it moves less than wall time, and the gap
     between the two is time spent waiting (for the disk, the database lock or the CPU).
     """
     sampler = lib.samplers.RandomSampler(seed=0)
-    study = lib.create_study(storage=storage, sampler=sampler)
-    commits = counted_commits() if storage else contextlib.nullcontext([0])
+    if journal is not None:
+        backend = lib.storages.journal.JournalFileBackend(str(journal))
+        study = lib.create_study(storage=lib.storages.JournalStorage(backend), sampler=sampler)
+    else:
+        study = lib.create_study(storage=storage, sampler=sampler)
+    commits = counted_commits() if storage and journal is None else contextlib.nullcontext([0])
     with commits as count:
         start, cpu_start = time.perf_counter(), time.process_time()
         study.optimize(objective, n_trials=n_trials)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     assert len(study.trials) == n_trials
-    return 1000 * elapsed / n_trials, 1000 * cpu / n_trials, (count[0] / n_trials if storage else None)
+    if journal is not None:
+        count[0] = len(journal.read_bytes().splitlines()) - 1  # the records of this study's trials
+    per_trial = count[0] / n_trials if storage or journal else None
+    return 1000 * elapsed / n_trials, 1000 * cpu / n_trials, per_trial
 
 
 def best_of(repeat: int, fn: Callable[[], Row]) -> Row:
@@ -265,12 +275,14 @@ def print_trial_table(libs: dict[str, Any], trials: int, repeat: int, tmp: str) 
     print(f"Overhead per trial: {setup}")
     print(f"{'library':<8} {'storage':<8} {'ms/trial':>9} {'cpu ms/trial':>13} {'commits/trial':>14}")
     for name, lib in libs.items():
-        for kind in ("memory", "sqlite"):
+        for kind in ("memory", "sqlite", "journal"):
             counter = iter(range(10**6))
 
             def one(lib: Any = lib, kind: str = kind, counter: Iterator[int] = counter) -> Any:
                 if kind == "memory":
                     return run(lib, None, trials)
+                if kind == "journal":
+                    return run(lib, None, trials, journal=Path(tmp) / f"{lib.__name__}-{next(counter)}.log")
                 path = Path(tmp) / f"{lib.__name__}-{next(counter)}.db"
                 return run(lib, f"sqlite:///{path}", trials)
 

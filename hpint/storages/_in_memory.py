@@ -127,11 +127,16 @@ class InMemoryStorage(BaseStorage):
             return trial.copy()
 
     def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
+        return self.update_trial_at(trial_id, update, datetime.datetime.now())
+
+    def update_trial_at(self, trial_id: int, update: TrialUpdate, now: datetime.datetime) -> bool:
+        """:meth:`update_trial` with the time a state change records given: a journal replays its log
+        through this, so every process records the time the writer saw."""
         with self._lock:
             trial = self._get_trial(trial_id)
             # Apply to a copy first so that a failing update leaves the stored trial untouched.
             updated = trial.copy()
-            if not apply_update(updated, update, datetime.datetime.now()):  # copies what it keeps
+            if not apply_update(updated, update, now):  # copies what it keeps
                 return False
             study_id, number = self._trial_index[trial_id]
             self._trials[study_id][number] = updated

@@ -78,7 +78,8 @@ def create_study(
         _logger.info(f"Using an existing study with name '{study_name}' instead of creating a new one.")
         return Study(study_name, storage_obj, sampler, pruner)
     name = storage_obj.get_study_name_from_id(study_id)
-    where = "in memory" if type(storage_obj).__name__ == "InMemoryStorage" else "in RDB"
+    kind = type(storage_obj).__name__
+    where = {"InMemoryStorage": "in memory", "JournalStorage": "in Journal"}.get(kind, "in RDB")
     _logger.info(f"A new study created {where} with name: {name}")
     return Study(name, storage_obj, sampler, pruner)
 

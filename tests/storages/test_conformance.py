@@ -1,7 +1,9 @@
 """The storage contract, checked on every backend (scikit-learn ``check_estimator`` style).
 
 Each test runs on in-memory storage, on SQLite, PostgreSQL and MySQL through ``get_storage`` (the cached
-RDBStorage users get), and on SQLite also as a bare :class:`RDBStorage`.
+RDBStorage users get), and on SQLite also as a bare :class:`RDBStorage`. The journal storage runs once
+(it needs no database): on a journal file, and on a backend without a lock (a list), which takes the
+append-then-replay path every other user-written backend takes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pytest
 from hpint._direction import StudyDirection
 from hpint.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hpint.exceptions import DuplicatedStudyError, StudyNotFoundError, UpdateFinishedTrialError
-from hpint.storages import BaseStorage, InMemoryStorage, RDBStorage, TrialUpdate, get_storage
+from hpint.storages import BaseStorage, InMemoryStorage, JournalStorage, RDBStorage, TrialUpdate, get_storage
+from hpint.storages.journal import BaseJournalBackend, JournalFileBackend
 from hpint.trial import TrialState, create_trial
 
 MIN, MAX = StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE
@@ -24,11 +27,29 @@ N = IntDistribution(1, 8)
 C = CategoricalDistribution([None, True, 2, 3.5, "s"])
 
 
-@pytest.fixture(params=["cached", "bare"])
-def storage(request, storage_url) -> BaseStorage:
-    # "bare" runs on SQLite only: tests/storages/conftest.py deselects its other combinations.
-    if storage_url is None:
-        made: BaseStorage = InMemoryStorage()
+class ListBackend(BaseJournalBackend):
+    """A journal backend without a lock: a list (shared by copies made in one process)."""
+
+    def __init__(self) -> None:
+        self.logs: list[dict] = []
+
+    def read_logs(self, log_number_from: int) -> list[dict]:
+        return self.logs[log_number_from:]
+
+    def append_logs(self, logs: list[dict]) -> None:
+        self.logs.extend(logs)
+
+
+@pytest.fixture(params=["cached", "bare", "journal", "journal-nolock"])
+def storage(request, storage_url, tmp_path) -> BaseStorage:
+    # "bare" runs on SQLite only and the journals with the in-memory combination only (they ignore
+    # storage_url): tests/storages/conftest.py deselects their other combinations.
+    if request.param == "journal":
+        made: BaseStorage = JournalStorage(JournalFileBackend(str(tmp_path / "journal.log")))
+    elif request.param == "journal-nolock":
+        made = JournalStorage(ListBackend())
+    elif storage_url is None:
+        made = InMemoryStorage()
     else:
         made = get_storage(storage_url) if request.param == "cached" else RDBStorage(storage_url)
     yield made
