@@ -151,3 +151,19 @@ def test_trials_without_constraint_values_keep_the_study_unconstrained() -> None
     with_empty = _run(GPSampler(seed=1, n_startup_trials=5, constraints_func=no_constraint), _circle, 9)
     plain = _run(GPSampler(seed=1, n_startup_trials=5), _circle, 9)
     assert [t.params for t in with_empty.trials] == [t.params for t in plain.trials]
+
+
+def test_the_incumbent_is_the_best_feasible_trial_and_feasible_trials_lead_the_incumbents() -> None:
+    from hpint.samplers._gp._propose import _constrained
+
+    rng = np.random.RandomState(6)
+    x = rng.uniform(size=(6, 2))
+    y = np.array([-3.0, -2.0, -1.0, -0.5, -2.5, 0.0])  # the best two are infeasible
+    constraints = [{"a": 1.0}, {"a": 0.5, "b": 2.0}, {"a": -1.0}, {"a": 0.0}, {"b": -0.2}, {"a": 0.1}]
+    acquisition, order = _constrained(x, y, constraints, deterministic=False)
+    assert acquisition.best == -2.5
+    assert len(acquisition.constraints) == 2  # "a" over five trials, "b" over two
+    assert list(order) == [4, 2, 3, 5, 0, 1]  # feasible by value, then by total violation
+    infeasible = [{"a": c["a"] + 5.0} if "a" in c else {"b": 1.0} for c in constraints]
+    acquisition, order = _constrained(x, y, infeasible, deterministic=False)
+    assert acquisition.objective is None and acquisition.best is None
