@@ -66,7 +66,7 @@ def _acquisitions() -> list[Acquisition]:
         (build(x, (c1 - c1.mean()) / c1.std(), np.array([1.0, 1.0, 0.1, 0.0, math.log(1e-4)])), -0.3),
         (build(x[:8], c2[:8], np.array([0.5, 0.5, 3.0, 0.2, math.log(1e-3)])), 0.1),
     )
-    return [Acquisition(objective, float(y.min()), constraints), Acquisition(None, None, constraints)]
+    return [Acquisition((objective, float(y.min())), constraints), Acquisition(None, constraints)]
 
 
 @pytest.mark.parametrize("index", [0, 1], ids=["with_objective", "feasibility_only"])
@@ -161,9 +161,9 @@ def test_the_incumbent_is_the_best_feasible_trial_and_feasible_trials_lead_the_i
     y = np.array([-3.0, -2.0, -1.0, -0.5, -2.5, 0.0])  # the best two are infeasible
     constraints = [{"a": 1.0}, {"a": 0.5, "b": 2.0}, {"a": -1.0}, {"a": 0.0}, {"b": -0.2}, {"a": 0.1}]
     acquisition, order = _constrained(x, y, constraints, deterministic=False)
-    assert acquisition.best == -2.5
+    assert acquisition.objective is not None and acquisition.objective[1] == -2.5
     assert len(acquisition.constraints) == 2  # "a" over five trials, "b" over two
     assert list(order) == [4, 2, 3, 5, 0, 1]  # feasible by value, then by total violation
     infeasible = [{"a": c["a"] + 5.0} if "a" in c else {"b": 1.0} for c in constraints]
     acquisition, order = _constrained(x, y, infeasible, deterministic=False)
-    assert acquisition.objective is None and acquisition.best is None
+    assert acquisition.objective is None and len(acquisition.constraints) == 2

@@ -28,19 +28,23 @@ LOCAL_SCALE = 0.1
 class Acquisition:
     """``log EI(x) + sum_i log P(c_i(x) <= threshold_i)``, to maximise.
 
-    Without constraints this is the plain log-EI. With them, ``best`` is the best feasible (standardised)
-    value; before any trial is feasible there is no ``best`` and no objective, and only feasibility counts.
+    ``objective`` is the objective's model and the incumbent (with constraints, the best feasible value);
+    ``constraints`` a model and threshold per constraint. Without constraints this is the plain log-EI;
+    before any trial is feasible there is no incumbent, ``objective`` is None and only feasibility counts.
     """
 
-    objective: GPModel | None
-    best: float | None
+    objective: tuple[GPModel, float] | None
     constraints: tuple[tuple[GPModel, float], ...] = ()
 
     def value(self, x: np.ndarray) -> np.ndarray:
         """The acquisition at the rows of ``x`` (no gradient; for scoring many candidates)."""
-        total = np.zeros(len(x)) if self.objective is None else log_ei_at(self.objective, x, self.best)
-        for model, threshold in self.constraints:
-            mean, var = model.posterior(x)
+        if self.objective is None:
+            total = np.zeros(len(x))
+        else:
+            model, best = self.objective
+            total = log_ei_at(model, x, best)
+        for constraint, threshold in self.constraints:
+            mean, var = constraint.posterior(x)
             total = total + log_pf_and_grads(mean, np.sqrt(var), threshold)[0]
         return total
 
@@ -49,23 +53,22 @@ class Acquisition:
         if self.objective is None:
             total, grad = np.zeros(len(x)), np.zeros(x.shape)
         else:
-            total, grad = log_ei_with_grad(self.objective, x, self.best)
-        for model, threshold in self.constraints:
-            value, dx = log_pf_with_grad(model, x, threshold)
+            model, best = self.objective
+            total, grad = log_ei_with_grad(model, x, best)
+        for constraint, threshold in self.constraints:
+            value, dx = log_pf_with_grad(constraint, x, threshold)
             total, grad = total + value, grad + dx
         return total, grad
 
 
-def log_ei_at(model: GPModel, x: np.ndarray, best: float | None) -> np.ndarray:
+def log_ei_at(model: GPModel, x: np.ndarray, best: float) -> np.ndarray:
     """log-EI of the rows of ``x`` (no gradient; for scoring many candidates)."""
-    assert best is not None
     mean, var = model.posterior(x)
     return log_ei(mean, np.sqrt(var), best)
 
 
-def log_ei_with_grad(model: GPModel, x: np.ndarray, best: float | None) -> tuple[np.ndarray, np.ndarray]:
+def log_ei_with_grad(model: GPModel, x: np.ndarray, best: float) -> tuple[np.ndarray, np.ndarray]:
     """log-EI of the rows of ``x`` and its gradient with respect to each row: ``(b,)``, ``(b, D)``."""
-    assert best is not None
     mean, var, dmean, dvar = posterior_with_grad(model, x)
     sigma = np.sqrt(var)
     value, dmu, dsigma = log_ei_and_grads(mean, sigma, best)

@@ -59,7 +59,7 @@ def propose(
         if any(constraints):
             acquisition, order = _constrained(x, y, constraints, deterministic)
         else:
-            acquisition = Acquisition(fit(x, y, deterministic), float(y.min()))
+            acquisition = Acquisition((fit(x, y, deterministic), float(y.min())))
             order = np.argsort(y, kind="stable")
         row = maximize(acquisition, space, rng, x[order[:N_INCUMBENTS]])
     return space.decode(row)
@@ -76,7 +76,7 @@ def _constrained(
     ok = feasible(constraints)
     models = fit_constraints(x, constraints, deterministic)
     if ok.any():
-        acquisition = Acquisition(fit(x, y, deterministic), float(y[ok].min()), models)
+        acquisition = Acquisition((fit(x, y, deterministic), float(y[ok].min())), models)
     else:
-        acquisition = Acquisition(None, None, models)
+        acquisition = Acquisition(None, models)
     return acquisition, np.lexsort((y, violations(constraints)))
