@@ -277,7 +277,7 @@ def test_bad_arguments_and_several_objectives_are_refused() -> None:
     with pytest.raises(TypeError, match="seed"):
         GPSampler(seed=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="constraints_func"):
-        GPSampler(constraints_func=lambda t: [0.0])
+        GPSampler(constraints_func=[0.0])  # type: ignore[arg-type]
     study = hpint.create_study(directions=["minimize", "minimize"], sampler=GPSampler())
     with pytest.raises(ValueError, match="single-objective"):
         study.optimize(lambda t: (t.suggest_float("x", 0, 1), 0.0), n_trials=1)

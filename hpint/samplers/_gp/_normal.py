@@ -5,6 +5,9 @@ The naive ``log(h(z))`` is ``-inf`` once ``z`` is below about -38, which leaves 
 acquisition over most of the space late in a search. For ``z < 0`` we write ``h = phi * q`` with
 ``q = 1 + z * Phi / phi``, where ``Phi / phi`` is the scaled complementary error function (``erfcx``)
 and, below ``_ASYMPTOTIC``, ``q`` comes from its asymptotic series, avoiding ``1 - (1 - tiny)``.
+
+The probability of feasibility has the same trap: ``log(Phi(z))`` is ``-inf`` below about -38, and its
+derivative ``phi / Phi`` is ``0 / 0``; ``log_ndtr`` and the reciprocal of Mills' ratio stay finite.
 """
 
 from __future__ import annotations
@@ -70,3 +73,24 @@ def log_ei_and_grads(
     value, dz = log_h_and_grad(z)
     # d/dmean = dz * (-1/sigma);  d/dsigma = 1/sigma + dz * (-z/sigma) = (1 - z * dz) / sigma
     return value + np.log(sigma), -dz / sigma, (1.0 - z * dz) / sigma
+
+
+def log_cdf_and_grad(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log Phi(z)`` and its derivative ``phi(z) / Phi(z)``, finite for any real ``z``."""
+    from scipy.special import log_ndtr, ndtr
+
+    z = np.asarray(z, dtype=float)
+    zp = np.maximum(z, 0.0)
+    positive = np.exp(-0.5 * np.square(zp) - _LOG_SQRT_2PI) / ndtr(zp)
+    grad = np.where(z < 0.0, 1.0 / _cdf_over_pdf(np.minimum(z, 0.0)), positive)
+    return log_ndtr(z), grad
+
+
+def log_pf_and_grads(
+    mean: np.ndarray, sigma: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``log P(c <= threshold)`` for ``c ~ N(mean, sigma ** 2)``, and its derivatives in mean and sigma."""
+    sigma = np.asarray(sigma, dtype=float)
+    z = (threshold - np.asarray(mean, dtype=float)) / sigma
+    value, dz = log_cdf_and_grad(z)
+    return value, -dz / sigma, -z * dz / sigma

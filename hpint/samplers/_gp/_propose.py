@@ -1,4 +1,4 @@
-"""One GP proposal: encode the trials, standardise their values, fit, maximise log-EI, decode."""
+"""One GP proposal: encode the trials, standardise their values, fit, maximise the acquisition, decode."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 import numpy as np
 
 from hpint.distributions import BaseDistribution
-from hpint.samplers._gp._acquisition import N_INCUMBENTS, maximize
+from hpint.samplers._gp._acquisition import N_INCUMBENTS, Acquisition, maximize
+from hpint.samplers._gp._constraints import feasible, fit_constraints, violations
 from hpint.samplers._gp._model import fit
 from hpint.samplers._gp._space import EncodedSpace
 from hpint.samplers._gp._threads import single_blas_thread
+from hpint.trial._constraints import constraint_values
 from hpint.trial._frozen import FrozenTrial
 
 
@@ -41,7 +43,8 @@ def propose(
 ) -> dict[str, Any]:
     """Parameters (external values) for the next trial, from COMPLETE ``trials`` holding all of the space.
 
-    ``sign`` is ``1`` to minimise the objective, ``-1`` to maximise it.
+    ``sign`` is ``1`` to minimise the objective, ``-1`` to maximise it. The study is constrained when any
+    of ``trials`` has constraint values; then the acquisition also asks for feasibility.
     """
     space = EncodedSpace(search_space)
     x = space.encode([t.params for t in trials])
@@ -51,8 +54,29 @@ def propose(
     # (far from data, high variance) win the acquisition again and again; measured on Styblinski-Tang-8
     # and Hartmann-6 (4 seeds, 50 trials) this shift lowered the regret on both.
     y = y - float(y.max())
+    constraints = [constraint_values(t.system_attrs) for t in trials]
     with single_blas_thread():
-        model = fit(x, y, deterministic)
-        incumbents = x[np.argsort(y, kind="stable")[:N_INCUMBENTS]]
-        row = maximize(model, space, rng, float(y.min()), incumbents)
+        if any(constraints):
+            acquisition, order = _constrained(x, y, constraints, deterministic)
+        else:
+            acquisition = Acquisition((fit(x, y, deterministic), float(y.min())))
+            order = np.argsort(y, kind="stable")
+        row = maximize(acquisition, space, rng, x[order[:N_INCUMBENTS]])
     return space.decode(row)
+
+
+def _constrained(
+    x: np.ndarray, y: np.ndarray, constraints: list[dict[str, float]], deterministic: bool
+) -> tuple[Acquisition, np.ndarray]:
+    """The constrained acquisition, and the trials ordered feasible first (by value), then by violation.
+
+    The incumbent is the best feasible value; with no feasible trial the objective is not modelled at all
+    (log-EI has no incumbent) and the acquisition is the log probability of feasibility alone.
+    """
+    ok = feasible(constraints)
+    models = fit_constraints(x, constraints, deterministic)
+    if ok.any():
+        acquisition = Acquisition((fit(x, y, deterministic), float(y[ok].min())), models)
+    else:
+        acquisition = Acquisition(None, models)
+    return acquisition, np.lexsort((y, violations(constraints)))

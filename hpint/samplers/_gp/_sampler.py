@@ -12,6 +12,7 @@ from hpint import logging as _logging
 from hpint._direction import StudyDirection
 from hpint.distributions import BaseDistribution
 from hpint.samplers._base import BaseSampler
+from hpint.samplers._constraints import check_constraints_func, store_constraints
 from hpint.samplers._random import sample_uniform
 from hpint.search_space._intersection import IntersectionSearchSpace
 from hpint.trial._frozen import FrozenTrial
@@ -43,6 +44,12 @@ class GPSampler(BaseSampler):
     conditional ones) are drawn by ``independent_sampler``. Objective values are log-warped (the bad tail
     compressed) and standardised, and the GP's prior mean is the worst value seen, so that unexplored
     corners of a many-dimensional space do not win the acquisition merely by being far from the data.
+
+    With constraints (a ``constraints_func``, or ``trial.set_constraint`` in the objective), each
+    constraint gets its own GP and the acquisition is log-EI over the best *feasible* value plus, per
+    constraint, the log probability that it is ``<= 0``; until a trial is feasible, only that probability
+    is maximised. Constraints are modelled as independent of each other and of the objective.
+
     Each suggestion costs a model fit, which grows with the cube of the number of trials: for long
     studies prefer TPE.
 
@@ -51,13 +58,17 @@ class GPSampler(BaseSampler):
             number only, so a study resumed from storage continues as an uninterrupted one would.
         independent_sampler: draws parameters outside the GP's space (default: uniform random).
         n_startup_trials: random trials before the GP is used.
-        deterministic_objective: the objective has no noise; fix the GP's noise at a tiny value.
-        constraints_func: not supported; must be None.
+        deterministic_objective: the objective (and constraints) have no noise; fix the GPs' noise at a
+            tiny value.
+        constraints_func: ``constraints_func(frozen_trial) -> sequence of floats``, called when a trial
+            ends; a value ``<= 0`` is satisfied. Values stored with ``trial.set_constraint`` count the
+            same way, without it. Only COMPLETE trials are modelled.
         warn_independent_sampling: log a warning when a parameter is drawn independently after the
             start-up trials.
 
     Raises:
-        ValueError: a bad argument; or, at the first trial, a study with several objectives.
+        ValueError: a bad argument (e.g. a ``constraints_func`` that is not callable); or, at the first
+            trial, a study with several objectives.
         ImportError: scipy is not installed.
     """
 
@@ -77,8 +88,6 @@ class GPSampler(BaseSampler):
             raise ValueError(f"`n_startup_trials` must be a non-negative integer, not {n_startup_trials!r}.")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise TypeError(f"`seed` must be an integer or None, not {type(seed).__name__} ({seed!r}).")
-        if constraints_func is not None:
-            raise ValueError("GPSampler does not support `constraints_func`; use NSGAIISampler.")
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
             raise ValueError(f"`independent_sampler` must be a sampler, not {independent_sampler!r}.")
         self._seed = seed
@@ -87,6 +96,7 @@ class GPSampler(BaseSampler):
         self._n_startup_trials = n_startup_trials
         self._deterministic = bool(deterministic_objective)
         self._warn_independent_sampling = warn_independent_sampling
+        self._constraints_func = check_constraints_func(constraints_func)
         self._search_space = IntersectionSearchSpace()
 
     def reseed_rng(self) -> None:
@@ -130,6 +140,11 @@ class GPSampler(BaseSampler):
         if self._independent_sampler is not None:
             return self._independent_sampler.sample_independent(study, trial, param_name, param_distribution)
         return sample_uniform(self._rng(trial.number, param_name), param_distribution)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        store_constraints(study, trial, state, values, self._constraints_func)
 
     def _rng(self, trial_number: int, key: str) -> np.random.RandomState:
         import numpy as np
