@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from hpint.exceptions import CLIUsageError
+from hpint.storages._base import BaseStorage
 
 STORAGE_ENV = "HPINT_STORAGE"
+#: ``--storage-class`` values, Optuna's names: a database, or a journal file (old and new name).
+STORAGE_CLASSES = ("RDBStorage", "JournalFileBackend", "JournalFileStorage")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,7 +91,13 @@ def _storage_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--storage",
         default=os.environ.get(STORAGE_ENV),
-        help=f"database URL, e.g. sqlite:///study.db (default: ${STORAGE_ENV})",
+        help=f"database URL (sqlite:///study.db) or journal file path (default: ${STORAGE_ENV})",
+    )
+    p.add_argument(
+        "--storage-class",
+        default=None,
+        choices=STORAGE_CLASSES,
+        help="what --storage names (Optuna's hint); by default a URL is a database, else a journal file",
     )
 
 
@@ -96,12 +105,19 @@ def _format_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--format", default="table", choices=["table", "json"])
 
 
-def _storage(args: argparse.Namespace) -> str:
+def _storage(args: argparse.Namespace) -> str | BaseStorage:
+    """The storage ``--storage`` and ``--storage-class`` name: a database URL, or a journal file's storage."""
     if not args.storage:
         raise CLIUsageError(
             f"--storage is required (or set ${STORAGE_ENV}), e.g. --storage sqlite:///study.db"
         )
-    return str(args.storage)
+    storage_class = getattr(args, "storage_class", None)
+    if storage_class == "RDBStorage" or (storage_class is None and "://" in args.storage):
+        return str(args.storage)
+    from hpint.storages import JournalStorage
+    from hpint.storages.journal import JournalFileBackend
+
+    return JournalStorage(JournalFileBackend(str(args.storage)))
 
 
 def _create_study(args: argparse.Namespace) -> int:

@@ -69,3 +69,45 @@ def test_missing_storage_is_a_clear_error(capsys, monkeypatch):
 def test_no_command_prints_help(capsys):
     code, out, _ = run(capsys)
     assert code == 2 and "create-study" in out
+
+
+@pytest.mark.parametrize("storage_class", [None, "JournalFileBackend", "JournalFileStorage"])
+def test_a_journal_file_is_a_storage(capsys, tmp_path, storage_class):
+    """A --storage that is not a URL (or any path with Optuna's --storage-class hint) is a journal file,
+    which the library reads back."""
+    import hpint
+    from hpint.storages import JournalStorage
+    from hpint.storages.journal import JournalFileBackend
+
+    path = str(tmp_path / "journal.log")
+    hint = [] if storage_class is None else ["--storage-class", storage_class]
+    assert run(capsys, "create-study", "--storage", path, *hint, "--study-name", "j")[0] == 0
+    space = json.dumps({"x": {"name": "FloatDistribution", "attributes": {"low": 0, "high": 1}}})
+    code, out, _ = run(capsys, "ask", "--storage", path, *hint, "--study-name", "j", "--search-space", space)
+    assert code == 0 and json.loads(out)["number"] == 0
+    assert (
+        run(
+            capsys,
+            "tell",
+            "--storage",
+            path,
+            *hint,
+            "--study-name",
+            "j",
+            "--trial-number",
+            "0",
+            "--values",
+            "2",
+        )[0]
+        == 0
+    )
+    study = hpint.load_study(study_name="j", storage=JournalStorage(JournalFileBackend(path)))
+    assert [t.values for t in study.trials] == [[2.0]]
+
+
+def test_storage_class_rdb_keeps_a_url(capsys, url):
+    assert (
+        run(capsys, "create-study", "--storage", url, "--storage-class", "RDBStorage", "--study-name", "r")[0]
+        == 0
+    )
+    assert "| r " in run(capsys, "studies", "--storage", url)[1]
