@@ -31,24 +31,7 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-_HARTMANN_A = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ]
-)
-_HARTMANN_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-_HARTMANN_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+from _functions import hartmann6_value  # noqa: E402  (this folder: the scripts run from it)
 
 
 def _disk(params: dict[str, float]) -> tuple[float, list[float]]:
@@ -58,8 +41,7 @@ def _disk(params: dict[str, float]) -> tuple[float, list[float]]:
 
 def _hartmann6(params: dict[str, float]) -> tuple[float, list[float]]:
     x = np.array([params[f"x{i}"] for i in range(6)])
-    value = -float(_HARTMANN_ALPHA @ np.exp(-np.sum(_HARTMANN_A * (x - _HARTMANN_P) ** 2, axis=1)))
-    return value, [float(x.sum() - 2.0), float(0.5 - np.linalg.norm(x))]
+    return hartmann6_value(x), [float(x.sum() - 2.0), float(0.5 - np.linalg.norm(x))]
 
 
 Problem = Callable[[dict[str, float]], tuple[float, list[float]]]

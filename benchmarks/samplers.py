@@ -40,7 +40,8 @@ from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-from _tables import print_checkpoint_header, summary  # noqa: E402  (this folder: the scripts run from it)
+from _functions import hartmann6_value  # noqa: E402  (this folder: the scripts run from it)
+from _tables import print_checkpoint_header, summary  # noqa: E402
 
 import hpint  # noqa: E402
 
@@ -56,28 +57,9 @@ def branin(trial: Any) -> float:
     return (y - b * x**2 + c * x - 6) ** 2 + 10 * (1 - t) * math.cos(x) + 10
 
 
-_H6_A = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ]
-)
-_H6_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
-
-
 def hartmann6(trial: Any) -> float:
     x = np.array([trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(6)])
-    return float(-np.sum(_H6_ALPHA * np.exp(-np.sum(_H6_A * (x - _H6_P) ** 2, axis=1))))
+    return hartmann6_value(x)
 
 
 def rosenbrock5(trial: Any) -> float:
