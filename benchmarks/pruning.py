@@ -74,33 +74,53 @@ def suggest(trial: Any) -> dict[str, Any]:
     }
 
 
+def train(
+    p: dict[str, Any], data: tuple[torch.Tensor, ...], epochs: int, seed: int, after_epoch: Any = None
+) -> float:
+    """Train the MLP with parameters ``p`` (torch seeded with ``seed``); the last epoch's validation
+    accuracy. ``after_epoch(epoch, accuracy)`` is called after every epoch (the objective reports there)."""
+    x_tr, y_tr, x_va, y_va = data
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(64, p["hidden"]), torch.nn.ReLU(), torch.nn.Linear(p["hidden"], 10)
+    )
+    opt_class = torch.optim.Adam if p["optimizer"] == "adam" else torch.optim.SGD
+    opt = opt_class(model.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
+    acc = 0.0
+    for epoch in range(epochs):
+        for idx in torch.randperm(len(y_tr)).split(64):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx]).backward()
+            opt.step()
+        with torch.no_grad():
+            acc = (model(x_va).argmax(1) == y_va).float().mean().item()
+        if after_epoch is not None:
+            after_epoch(epoch, acc)
+    return acc
+
+
 def make_objective(lib: Any, data: tuple[torch.Tensor, ...], epochs: int, counter: list[int]) -> Any:
     """The objective both libraries run: train, report the validation accuracy each epoch, obey the pruner."""
-    x_tr, y_tr, x_va, y_va = data
 
     def objective(trial: Any) -> float:
-        p = suggest(trial)
-        torch.manual_seed(trial.number)
-        model = torch.nn.Sequential(
-            torch.nn.Linear(64, p["hidden"]), torch.nn.ReLU(), torch.nn.Linear(p["hidden"], 10)
-        )
-        opt_class = torch.optim.Adam if p["optimizer"] == "adam" else torch.optim.SGD
-        opt = opt_class(model.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
-        acc = 0.0
-        for epoch in range(epochs):
-            for idx in torch.randperm(len(y_tr)).split(64):
-                opt.zero_grad()
-                torch.nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx]).backward()
-                opt.step()
-            with torch.no_grad():
-                acc = (model(x_va).argmax(1) == y_va).float().mean().item()
+        def after_epoch(epoch: int, acc: float) -> None:
             counter[0] += 1
             trial.report(acc, epoch)
             if trial.should_prune():
                 raise lib.TrialPruned()
-        return acc
+
+        return train(suggest(trial), data, epochs, trial.number, after_epoch)
 
     return objective
+
+
+def retrained(params: dict[str, Any], data: tuple[torch.Tensor, ...], epochs: int, repeats: int) -> float:
+    """The mean last-epoch accuracy of ``params`` trained anew with ``repeats`` other torch seeds.
+
+    A study's best value is the maximum of noisy values (one initialisation, one epoch's accuracy), which
+    favours studies that complete more trials; this measures the chosen configuration itself.
+    """
+    return statistics.mean(train(params, data, epochs, 10_000 + i) for i in range(repeats))
 
 
 def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
@@ -112,8 +132,8 @@ def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
 
 
 def run_study(lib: Any, spec: str, seed: int, args: argparse.Namespace, data: Any) -> dict[str, Any]:
-    """One study: its epochs trained, best accuracy (of COMPLETE trials), pruned count, seconds, and the
-    learning curves of its trials."""
+    """One study: its epochs trained, best accuracy (of COMPLETE trials), the best trial's parameters
+    retrained (``--retrain`` times, else None), pruned count, seconds, and the learning curves."""
     counter = [0]
     name, arguments = parse_spec(spec)
     study = lib.create_study(
@@ -127,10 +147,12 @@ def run_study(lib: Any, spec: str, seed: int, args: argparse.Namespace, data: An
     seconds = time.perf_counter() - start
     pruned = sum(t.state.name == "PRUNED" for t in study.trials)
     curves = [[t.intermediate_values[s] for s in sorted(t.intermediate_values)] for t in study.trials]
+    repeats = args.retrain
     return {
         "seed": seed,
         "epochs": counter[0],
         "best": 100 * study.best_value,
+        "retrained": 100 * retrained(study.best_params, data, args.epochs, repeats) if repeats else None,
         "pruned": pruned,
         "seconds": seconds,
         "curves": curves,
@@ -196,19 +218,26 @@ def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> dict[str, li
     data = digits_tensors()
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     print(f"\n## Pruners: {args.trials} trials x {args.epochs} epochs, TPE, seeds {seeds[0]}..{seeds[-1]}\n")
+    retrain = (
+        f" Retrained: the best trial's parameters trained anew with {args.retrain} other torch seeds, the "
+        "mean accuracy (the chosen configuration itself, without the luck of its one run)."
+        if args.retrain
+        else ""
+    )
     print(
         "Epochs and best accuracy (%) are the mean over seeds; [min, max] of the best accuracy in brackets; "
         "points vs. no pruning: the mean over seeds of (best accuracy - the same seed's best without "
-        "pruning), +- its standard error.\n"
+        f"pruning), +- its standard error.{retrain}\n"
     )
     print(
         "| library | pruner | epochs trained | vs. no pruning | pruned trials | best val. acc. "
-        "| points vs. no pruning | s/study |"
+        f"| points vs. no pruning {'| retrained | retrained vs. no pruning ' if args.retrain else ''}"
+        "| s/study |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|" + ("---|---|" if args.retrain else "") + "---|")
     hpint_runs: dict[str, list[dict[str, Any]]] = {}
     for name, lib in libs.items():
-        baseline, baseline_best = 0.0, []
+        baseline: dict[str, Any] = {}
         for pruner in args.pruners:
             runs = [run_study(lib, pruner, seed, args, data) for seed in seeds]
             if lib is hpint:
@@ -216,20 +245,28 @@ def pruner_table(args: argparse.Namespace, libs: dict[str, Any]) -> dict[str, li
             epochs = statistics.mean(r["epochs"] for r in runs)
             best = [r["best"] for r in runs]
             if pruner == "none":
-                baseline, baseline_best = epochs, best
-            gaps = [b - b0 for b, b0 in zip(best, baseline_best)]
-            spread = statistics.stdev(gaps) / len(gaps) ** 0.5 if len(gaps) > 1 else 0.0
+                baseline = {"epochs": epochs, "best": best, "retrained": [r["retrained"] for r in runs]}
+            cells = f"| {statistics.mean(best):.2f} [{min(best):.2f}, {max(best):.2f}] "
+            cells += f"| {paired_gap(best, baseline['best'])} "
+            if args.retrain:
+                again = [r["retrained"] for r in runs]
+                cells += f"| {statistics.mean(again):.2f} | {paired_gap(again, baseline['retrained'])} "
             print(
-                f"| {name} | {pruner} | {epochs:.0f} | {epochs / baseline:.2f} "
-                f"| {statistics.mean(r['pruned'] for r in runs):.1f} "
-                f"| {statistics.mean(best):.2f} [{min(best):.2f}, {max(best):.2f}] "
-                f"| {statistics.mean(gaps):+.2f} +- {spread:.2f} "
+                f"| {name} | {pruner} | {epochs:.0f} | {epochs / baseline['epochs']:.2f} "
+                f"| {statistics.mean(r['pruned'] for r in runs):.1f} {cells}"
                 f"| {statistics.mean(r['seconds'] for r in runs):.1f} |",
                 flush=True,
             )
     if "hyperband" in args.pruners:  # the default four: also replay them on the fixed curves
         replay_table(args, libs, [r["curves"] for r in hpint_runs["none"]], seeds)
     return hpint_runs
+
+
+def paired_gap(values: list[float], baseline: list[float]) -> str:
+    """The mean over seeds of (value - the same seed's baseline), +- its standard error."""
+    gaps = [v - b for v, b in zip(values, baseline)]
+    spread = statistics.stdev(gaps) / len(gaps) ** 0.5 if len(gaps) > 1 else 0.0
+    return f"{statistics.mean(gaps):+.2f} +- {spread:.2f}"
 
 
 # ---- where Hyperband's epochs go ----
@@ -429,6 +466,20 @@ def main(argv: list[str] | None = None) -> None:
         help=f"pruners to run, 'none' first: a name ({', '.join(PRUNERS)}) or name:JSON arguments, e.g. "
         "'asha:{\"reduction_factor\": 3}'; the fixed-curve and Hyperband tables need plain 'hyperband'",
     )
+    parser.add_argument(
+        "--retrain",
+        type=int,
+        default=0,
+        metavar="K",
+        help="retrain each study's best parameters K times with other torch seeds (adds two columns)",
+    )
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="torch's intra-op threads (default: torch's own); 1 keeps a busy machine from thrashing",
+    )
     parser.add_argument("--orders", type=int, default=20, help="random orders per seed (Hyperband table)")
     parser.add_argument("--overhead-trials", type=int, default=10)
     parser.add_argument("--overhead-epochs", type=int, default=10)
@@ -436,6 +487,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-overhead", action="store_true", help="skip the Lightning callback table")
     parser.add_argument("--only-overhead", action="store_true", help="run only the Lightning callback table")
     args = parser.parse_args(argv)
+    if args.torch_threads is not None:
+        torch.set_num_threads(args.torch_threads)
     if args.pruners[0] != "none":
         parser.error("--pruners must start with 'none': the other rows are compared with it")
     for spec in args.pruners:
