@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -145,3 +146,20 @@ def test_optimize_uploads_a_file_per_trial_then_downloads_the_best(tmp_path, sto
     target = tmp_path / "best.bin"
     download_artifact(artifact_store=store, file_path=str(target), artifact_id=meta.artifact_id)
     assert target.read_bytes() == f"weights for x={best.params['x']!r}".encode()
+
+
+def test_metadata_layout_is_optunas_and_foreign_attrs_are_skipped(store, source):
+    # Optuna keeps each artifact as system attr "artifacts:<id>" = JSON string; same here, so databases
+    # written by either library list the same artifacts.
+    study = hpint.create_study()
+    artifact_id = upload_artifact(artifact_store=store, file_path=source, study_or_trial=study)
+    stored = study.system_attrs[f"artifacts:{artifact_id}"]
+    assert json.loads(stored) == {
+        "artifact_id": artifact_id,
+        "filename": "model.hpw",
+        "mimetype": "application/octet-stream",
+        "encoding": None,
+    }
+    study.set_system_attr("artifacts:broken", "not json")
+    study.set_system_attr("other", 1)
+    assert [m.artifact_id for m in get_all_artifact_meta(study)] == [artifact_id]
