@@ -55,14 +55,16 @@ def test_metadata_is_in_the_storage_and_seen_by_a_new_storage_object(kind, tmp_p
     study_artifact = upload_artifact(
         artifact_store=store, file_path=source, study_or_trial=study, mimetype="application/x-torch"
     )
-    study.tell(trial, 1.0)
+    expected = [ArtifactMeta(trial_artifact, "model.hpw", "application/octet-stream", None)]
 
     other = _reopen(kind, tmp_path, study._storage)
     loaded = hpint.load_study(study_name="s", storage=other)
-    frozen = loaded.trials[0]
-    assert get_all_artifact_meta(frozen, storage=other) == [
-        ArtifactMeta(trial_artifact, "model.hpw", "application/octet-stream", None)
-    ]
+    # Seen while the trial still runs (system attributes are written at once, not buffered)...
+    assert get_all_artifact_meta(loaded.trials[0], storage=other) == expected
+    study.tell(trial, 1.0)
+    # ... and after it finished.
+    assert get_all_artifact_meta(loaded.trials[0], storage=other) == expected
+    assert loaded.trials[0].state == hpint.TrialState.COMPLETE
     assert get_all_artifact_meta(loaded) == [
         ArtifactMeta(study_artifact, "model.hpw", "application/x-torch", None)
     ]
