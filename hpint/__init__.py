@@ -47,6 +47,7 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "__version__",
+    "artifacts",
     "copy_study",
     "create_study",
     "create_trial",
@@ -73,6 +74,7 @@ __all__ = [
 # Loaded on first use: the samplers and pruners are many modules (and ``import hpint`` should be quick);
 # the integration modules import trainer frameworks.
 _LAZY_SUBMODULES = (
+    "artifacts",
     "importance",
     "integration",
     "integrations",

@@ -32,3 +32,15 @@ def test_in_memory_study_needs_numpy_but_not_sqlalchemy():
         "import hpint\nhpint.create_study().optimize(lambda t: t.suggest_float('x', 0, 1), n_trials=2)"
     )
     assert "sqlalchemy" not in loaded and "pandas" not in loaded
+
+
+def test_artifacts_are_lazy_and_load_no_cloud_sdk():
+    assert "hpint.artifacts" not in _loaded_after_full("import hpint")
+    loaded = _loaded_after("import hpint\nhpint.artifacts.FileSystemArtifactStore('.')")
+    assert loaded.isdisjoint(HEAVY + ["boto3", "botocore", "google"])
+
+
+def _loaded_after_full(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
