@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from hpint.samplers._nsga2._crossovers import BaseCrossover
+    from hpint.samplers._nsga2._mutations import BaseMutation
     from hpint.study._study import Study
     from hpint.trial._frozen import FrozenTrial
 
@@ -71,6 +72,52 @@ def _cross_within_bounds(
         if np.all((x >= low) & (x <= high)):
             return x
     return np.clip(x, low, high)
+
+
+def mutate(
+    study: Study,
+    child: dict[str, Any],
+    names: Sequence[str],
+    search_space: dict[str, BaseDistribution],
+    mutation: BaseMutation,
+    rng: np.random.RandomState,
+) -> dict[str, Any]:
+    """``child`` with the numeric parameters in ``names`` mutated and the categorical ones left out.
+
+    A left-out parameter is drawn afresh by the sampler's independent sampling: a mutation operator
+    works on numbers, and a categorical value has no neighbours to move to.
+    """
+    chosen = set(names)
+    result: dict[str, Any] = {}
+    for name, value in child.items():
+        dist = search_space[name]
+        if name not in chosen:
+            result[name] = value
+        elif not isinstance(dist, CategoricalDistribution):
+            result[name] = _mutated_value(study, name, value, dist, mutation, rng)
+    return result
+
+
+def _mutated_value(
+    study: Study,
+    name: str,
+    value: Any,
+    dist: BaseDistribution,
+    mutation: BaseMutation,
+    rng: np.random.RandomState,
+) -> Any:
+    """One parameter's mutated value (external representation), clipped to its bounds."""
+    import numpy as np
+
+    low, high = to_continuous_bounds(dist)
+    x = mutation.mutation(to_continuous(value, dist), rng, study, np.array([low, high]))
+    try:
+        y = float(x) if not isinstance(x, (bool, str, bytes)) else math.nan
+    except (TypeError, ValueError):
+        y = math.nan
+    if not math.isfinite(y):
+        raise ValueError(f"{mutation!r}.mutation returned {x!r} for {name!r}; expected a finite float.")
+    return from_continuous(min(max(y, low), high), dist)
 
 
 def to_continuous_bounds(dist: BaseDistribution) -> tuple[float, float]:
