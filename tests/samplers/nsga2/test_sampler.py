@@ -228,4 +228,4 @@ def test_new_operators_improve_hypervolume_over_generation_zero(operators: dict[
     assert np.mean(last) > np.mean(first) + 1.5, (
         first,
         last,
-    )  # the best possible is ~11.4  # the best possible is ~11.4
+    )  # the best possible is ~11.4
