@@ -204,9 +204,12 @@ def test_best_trial_and_best_trials_consider_only_feasible_trials() -> None:
 
 
 def _zdt1(trial: hpint.Trial) -> tuple[float, float]:
-    """ZDT1 over eight variables: the front needs ``x1 = ... = x7 = 0``, far from random points."""
+    """ZDT1 over eight variables, its front moved inside to ``x1 = ... = x7 = 0.35``.
+
+    Inside, so that children clipped to the bounds do not land on it by accident.
+    """
     x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(8)]
-    g = 1 + 9 * sum(x[1:]) / 7
+    g = 1 + 9 * sum(abs(v - 0.35) for v in x[1:]) / (7 * 0.65)
     return x[0], g * (1 - math.sqrt(x[0] / g))
 
 
@@ -216,16 +219,14 @@ def _zdt1(trial: hpint.Trial) -> tuple[float, float]:
     ids=lambda ops: repr(next(iter(ops.values()))),
 )
 def test_new_operators_improve_hypervolume_over_generation_zero(operators: dict[str, Any]) -> None:
-    pop, generations, reference = 12, 8, [1.1, 11.0]
+    pop, generations, reference = 12, 10, [1.1, 11.0]
     first, last = [], []
-    for seed in (0, 1):
+    for seed in (0, 1, 2):
         sampler = NSGAIISampler(population_size=pop, seed=seed, **operators)
         study = hpint.create_study(directions=["minimize", "minimize"], sampler=sampler)
         study.optimize(_zdt1, n_trials=pop * generations)
         values = [t.values for t in study.trials]
         first.append(hypervolume(np.array(values[:pop]), reference))
         last.append(hypervolume(np.array([values[i] for i in _parents(study, generations - 1)]), reference))
-    assert np.mean(last) > np.mean(first) + 1.5, (
-        first,
-        last,
-    )  # the best possible is ~11.4
+    # The best possible is ~11.4; generation 0 gets ~8.6 and the parents after ten generations ~10.
+    assert np.mean(last) > np.mean(first) + 1.0, (first, last)
