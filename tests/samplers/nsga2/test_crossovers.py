@@ -209,3 +209,28 @@ def _draw(dist, rng: np.random.RandomState):
     if rng.rand() < 1 / 3:
         return dist.low if rng.rand() < 0.5 else dist.high
     return sample_uniform(rng, dist)
+
+
+def test_nsgaii_module_exports_optunas_operators_with_its_signatures() -> None:
+    optuna = pytest.importorskip("optuna")
+    import inspect
+
+    import hpint.samplers.nsgaii as ours
+
+    theirs = optuna.samplers.nsgaii
+    assert sorted(ours.__all__) == sorted(theirs.__all__)
+
+    def parameters(f) -> list[tuple[str, object]]:
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+
+    # SBXCrossover lacks Optuna's uniform_crossover_prob / use_child_gene_prob (not checked here).
+    for name in ("UNDXCrossover", "VSBXCrossover", "PolynomialMutation"):
+        assert parameters(getattr(ours, name)) == parameters(getattr(theirs, name)), name
+    for name, method in (
+        ("UNDXCrossover", "crossover"),
+        ("VSBXCrossover", "crossover"),
+        ("BaseMutation", "mutation"),
+    ):
+        assert parameters(getattr(getattr(ours, name), method)) == parameters(
+            getattr(getattr(theirs, name), method)
+        )
