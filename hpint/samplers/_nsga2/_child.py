@@ -1,4 +1,5 @@
-"""Making one child from parent trials: crossover of numeric parameters, uniform mix of categorical ones.
+"""Making one child from parent trials: crossover of numeric parameters, uniform mix of categorical ones,
+and the mutation of chosen numeric parameters by a mutation operator.
 
 Numeric parameters are mapped to a continuous space first (``log`` parameters on the log scale), crossed
 there, then mapped back and rounded onto their grid (integers, ``step``), so every operator sees plain
