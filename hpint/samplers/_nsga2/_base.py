@@ -24,8 +24,9 @@ from hpint.distributions import BaseDistribution
 from hpint.samplers._constraints import check_constraints_func, store_constraints
 from hpint.samplers._ga import BaseGASampler
 from hpint.samplers._ga._population import PARENTS_OF_KEY
-from hpint.samplers._nsga2._child import make_child
+from hpint.samplers._nsga2._child import make_child, mutate
 from hpint.samplers._nsga2._crossovers import BaseCrossover, UniformCrossover
+from hpint.samplers._nsga2._mutations import BaseMutation
 from hpint.samplers._nsga2._selection import select_parents
 from hpint.samplers._random import sample_uniform
 from hpint.search_space._intersection import IntersectionSearchSpace
@@ -55,7 +56,7 @@ class NSGASamplerBase(BaseGASampler):
         self,
         *,
         population_size: int,
-        mutation: Any,
+        mutation: BaseMutation | None,
         mutation_prob: float | None,
         crossover: BaseCrossover | None,
         crossover_prob: float,
@@ -68,8 +69,12 @@ class NSGASamplerBase(BaseGASampler):
     ) -> None:
         crossover = crossover if crossover is not None else UniformCrossover(swapping_prob)
         _check_args(population_size, mutation_prob, crossover, crossover_prob, swapping_prob, seed)
+        if mutation is not None and not isinstance(mutation, BaseMutation):
+            raise ValueError(
+                f"`mutation` must be a BaseMutation instance (e.g. PolynomialMutation()) or None, "
+                f"not {mutation!r}."
+            )
         unsupported = {
-            "mutation": mutation,
             "child_generation_strategy": child_generation_strategy,
             "after_trial_strategy": after_trial_strategy,
         }
@@ -85,6 +90,7 @@ class NSGASamplerBase(BaseGASampler):
                 f"`elite_population_selection_strategy` must be callable or None, not {selector!r}."
             )
         super().__init__(population_size)
+        self._mutation = mutation
         self._mutation_prob = mutation_prob
         self._crossover = crossover
         self._crossover_prob = float(crossover_prob)
@@ -145,7 +151,10 @@ class NSGASamplerBase(BaseGASampler):
             child = {name: parent.params[name] for name in search_space}
         mutation_prob = self._mutation_prob if self._mutation_prob is not None else 1.0 / len(search_space)
         mutated = rng.rand(len(child)) < mutation_prob
-        return {name: value for (name, value), drop in zip(sorted(child.items()), mutated) if not drop}
+        if self._mutation is None:  # a mutated parameter is left to sample_independent: drawn afresh
+            return {name: value for (name, value), drop in zip(sorted(child.items()), mutated) if not drop}
+        names = [name for name, chosen in zip(sorted(child), mutated) if chosen]
+        return mutate(study, child, names, search_space, self._mutation, rng)
 
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution

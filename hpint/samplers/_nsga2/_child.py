@@ -1,4 +1,5 @@
-"""Making one child from parent trials: crossover of numeric parameters, uniform mix of categorical ones.
+"""Making one child from parent trials: crossover of numeric parameters, uniform mix of categorical ones,
+and the mutation of chosen numeric parameters by a mutation operator.
 
 Numeric parameters are mapped to a continuous space first (``log`` parameters on the log scale), crossed
 there, then mapped back and rounded onto their grid (integers, ``step``), so every operator sees plain
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from hpint.samplers._nsga2._crossovers import BaseCrossover
+    from hpint.samplers._nsga2._mutations import BaseMutation
     from hpint.study._study import Study
     from hpint.trial._frozen import FrozenTrial
 
@@ -71,6 +73,52 @@ def _cross_within_bounds(
         if np.all((x >= low) & (x <= high)):
             return x
     return np.clip(x, low, high)
+
+
+def mutate(
+    study: Study,
+    child: dict[str, Any],
+    names: Sequence[str],
+    search_space: dict[str, BaseDistribution],
+    mutation: BaseMutation,
+    rng: np.random.RandomState,
+) -> dict[str, Any]:
+    """``child`` with the numeric parameters in ``names`` mutated and the categorical ones left out.
+
+    A left-out parameter is drawn afresh by the sampler's independent sampling: a mutation operator
+    works on numbers, and a categorical value has no neighbours to move to.
+    """
+    chosen = set(names)
+    result: dict[str, Any] = {}
+    for name, value in child.items():
+        dist = search_space[name]
+        if name not in chosen:
+            result[name] = value
+        elif not isinstance(dist, CategoricalDistribution):
+            result[name] = _mutated_value(study, name, value, dist, mutation, rng)
+    return result
+
+
+def _mutated_value(
+    study: Study,
+    name: str,
+    value: Any,
+    dist: BaseDistribution,
+    mutation: BaseMutation,
+    rng: np.random.RandomState,
+) -> Any:
+    """One parameter's mutated value (external representation), clipped to its bounds."""
+    import numpy as np
+
+    low, high = to_continuous_bounds(dist)
+    x = mutation.mutation(to_continuous(value, dist), rng, study, np.array([low, high]))
+    try:
+        y = float(x) if not isinstance(x, (bool, str, bytes)) else math.nan
+    except (TypeError, ValueError):
+        y = math.nan
+    if not math.isfinite(y):
+        raise ValueError(f"{mutation!r}.mutation returned {x!r} for {name!r}; expected a finite float.")
+    return from_continuous(min(max(y, low), high), dist)
 
 
 def to_continuous_bounds(dist: BaseDistribution) -> tuple[float, float]:

@@ -215,3 +215,131 @@ class SPXCrossover(BaseCrossover):
 
     def __repr__(self) -> str:
         return f"SPXCrossover(epsilon={self._epsilon})"
+
+
+class UNDXCrossover(BaseCrossover):
+    """Unimodal normal distribution crossover (UNDX, Ono & Kobayashi 1997; Kita et al. 1999).
+
+    The child is normal around the midpoint of the first two parents: along the line through them with
+    standard deviation ``sigma_xi`` times their distance, and across it with ``sigma_eta`` times the
+    third parent's distance from that line. So it searches along the direction the parents agree on,
+    which suits correlated parameters. Works on parameters scaled to the unit box by the bounds, since
+    distances across differently scaled parameters would otherwise be dominated by the widest one.
+
+    Args:
+        sigma_xi: spread along the line of the first two parents, in units of their distance.
+        sigma_eta: spread across that line, in units of the third parent's distance from it; defaults
+            to ``0.35 / sqrt(n_params)``, so the total orthogonal spread does not grow with the dimension.
+    """
+
+    def __init__(self, sigma_xi: float = 0.5, sigma_eta: float | None = None) -> None:
+        _check_non_negative("sigma_xi", sigma_xi)
+        if sigma_eta is not None:
+            _check_non_negative("sigma_eta", sigma_eta)
+        self._sigma_xi = float(sigma_xi)
+        self._sigma_eta = None if sigma_eta is None else float(sigma_eta)
+
+    @property
+    def n_parents(self) -> int:
+        return 3
+
+    def crossover(
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
+    ) -> np.ndarray:
+        import numpy as np
+
+        low = search_space_bounds[:, 0]
+        width = search_space_bounds[:, 1] - low
+        scale = np.where(width > 0, width, 1.0)
+        x1, x2, x3 = (parents_params[:3] - low) / scale
+        n = len(x1)
+        sigma_eta = self._sigma_eta if self._sigma_eta is not None else 0.35 / math.sqrt(n)
+        d = x2 - x1
+        norm = float(np.linalg.norm(d))
+        direction = d / norm if norm > 1e-14 else np.zeros(n)
+        # A normal vector of the space orthogonal to the line: project an isotropic one onto it.
+        z = rng.normal(0.0, sigma_eta, n)
+        z -= direction * (direction @ z)
+        offset = x3 - x1
+        distance = float(np.linalg.norm(offset - direction * (direction @ offset)))
+        child = 0.5 * (x1 + x2) + rng.normal(0.0, self._sigma_xi) * d + distance * z
+        return low + child * scale
+
+    def __repr__(self) -> str:
+        return f"UNDXCrossover(sigma_xi={self._sigma_xi}, sigma_eta={self._sigma_eta})"
+
+
+class VSBXCrossover(BaseCrossover):
+    """vSBX (Ballester & Carter 2003): SBX whose two children spread around their own parent both ways.
+
+    SBX puts each child on one side of its parent (towards or away from the other one, depending on
+    the draw); vSBX lets each fall on either side with SBX's expanding spread, so no region around a
+    parent is excluded. Of the two children one is kept: their values are swapped per parameter with
+    ``uniform_crossover_prob``, one of the pair is chosen, and each of its values is kept with
+    ``use_child_gene_prob`` (otherwise that child's own parent's value is used).
+
+    Args:
+        eta: distribution index; larger keeps children closer to the parents. Defaults to 2 for one
+            objective and 20 for several.
+        uniform_crossover_prob: per-parameter probability of swapping the two children's values, in
+            [0, 1] (``p`` and ``1 - p`` are equivalent, as one of the pair is returned at random).
+        use_child_gene_prob: per-parameter probability of using the child's value rather than its
+            parent's, in (0, 1].
+    """
+
+    def __init__(
+        self,
+        eta: float | None = None,
+        uniform_crossover_prob: float = 0.5,
+        use_child_gene_prob: float = 0.5,
+    ) -> None:
+        if eta is not None:
+            _check_non_negative("eta", eta)
+        _check_probability("uniform_crossover_prob", uniform_crossover_prob)
+        _check_probability("use_child_gene_prob", use_child_gene_prob)
+        if use_child_gene_prob == 0:
+            raise ValueError("`use_child_gene_prob` must be in (0, 1]: with 0 the child is a parent.")
+        self._eta = None if eta is None else float(eta)
+        self._uniform_crossover_prob = float(uniform_crossover_prob)
+        self._use_child_gene_prob = float(use_child_gene_prob)
+
+    @property
+    def n_parents(self) -> int:
+        return 2
+
+    def crossover(
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
+    ) -> np.ndarray:
+        import numpy as np
+
+        eta = self._eta if self._eta is not None else (20.0 if len(study.directions) > 1 else 2.0)
+        x1, x2 = parents_params[0], parents_params[1]
+        u = rng.rand(len(x1))
+        # SBX's expanding spread factor, beta >= 1, from whichever half of [0, 1) u fell in.
+        beta = np.power(0.5 / np.where(u <= 0.5, np.maximum(u, 1e-300), 1.0 - u), 1.0 / (eta + 1.0))
+        side = np.where(u <= 0.5, -1.0, 1.0)  # away from the other parent, or towards and past it
+        shift = side * 0.5 * (beta - 1.0) * (x2 - x1)
+        c1, c2 = x1 + shift, x2 - shift
+        second = (rng.rand() < 0.5) ^ (rng.rand(len(x1)) < self._uniform_crossover_prob)
+        child = np.where(second, c2, c1)
+        parent = np.where(second, x2, x1)
+        return np.where(rng.rand(len(x1)) < self._use_child_gene_prob, child, parent)
+
+    def __repr__(self) -> str:
+        return (
+            f"VSBXCrossover(eta={self._eta}, uniform_crossover_prob={self._uniform_crossover_prob}, "
+            f"use_child_gene_prob={self._use_child_gene_prob})"
+        )
+
+
+def _check_non_negative(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"`{name}` must be a non-negative number, not {value!r}.")

@@ -2,7 +2,8 @@
 
 A generation of ``population_size`` trials is evaluated; the survivors of parents and children together
 (best non-dominated fronts, spread kept by crowding distance) become the next parents; each new trial
-is a child of tournament-selected parents, by crossover, with some parameters mutated (drawn afresh).
+is a child of tournament-selected parents, by crossover, with some parameters mutated (drawn afresh, or
+moved by a mutation operator).
 The population lives in the storage (see ``_population``), and every random draw depends only on the
 seed and the trial number, so two processes sharing a study continue one population, and a study
 resumed with the same seed proposes what the uninterrupted run would have.
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpint.samplers._nsga2._base import EliteSelection, NSGASamplerBase
 from hpint.samplers._nsga2._crossovers import BaseCrossover
+from hpint.samplers._nsga2._mutations import BaseMutation
 from hpint.samplers._nsga2._selection import rank_and_crowding, select_elite
 from hpint.trial._frozen import FrozenTrial
 
@@ -26,7 +28,8 @@ class NSGAIISampler(NSGASamplerBase):
     """Multi-objective genetic search (NSGA-II) with constraints; also works for one objective.
 
     The first generation is random. Parameters outside the space shared by all finished trials
-    (define-by-run branches) are drawn uniformly at random, as are mutated ones. Several processes
+    (define-by-run branches) are drawn uniformly at random, as are mutated ones unless a ``mutation``
+    operator is given. Several processes
     sharing one study through a storage continue one population (the generations and parents are
     stored). Genetic search needs budgets of several generations; for a few dozen trials prefer TPE.
 
@@ -47,7 +50,11 @@ class NSGAIISampler(NSGASamplerBase):
 
     Args:
         population_size: trials per generation, and number of parents kept.
-        mutation_prob: probability that a child's parameter is drawn afresh instead of inherited
+        mutation: a :class:`~hpint.samplers.nsgaii.BaseMutation` (e.g. ``PolynomialMutation()``) that
+            moves a numeric parameter chosen for mutation near its inherited value; with None (the
+            default) such a parameter is drawn afresh, uniformly. Categorical parameters chosen for
+            mutation are always drawn afresh.
+        mutation_prob: probability that a child's parameter is mutated instead of inherited
             (default ``1 / number of parameters``).
         crossover: a :class:`BaseCrossover` for numeric parameters (default ``UniformCrossover``);
             categorical parameters are always mixed uniformly with ``swapping_prob``.
@@ -62,12 +69,12 @@ class NSGAIISampler(NSGASamplerBase):
         elite_population_selection_strategy: ``f(study, population) -> survivors`` replacing the default
             survival rule (a list of trials at most ``population_size`` long is expected).
         elite_population_selector_func: the same, under the name Optuna used before 5.0.
-        mutation, child_generation_strategy, after_trial_strategy: Optuna's hooks; not supported, must be
-            None (a mutated parameter is drawn afresh, uniformly).
+        child_generation_strategy, after_trial_strategy: Optuna's hooks; not supported, must be None.
 
     Raises:
         ValueError: a ``population_size`` below 2 or smaller than the crossover's number of parents,
-            a probability outside [0, 1], a ``crossover`` that is not a ``BaseCrossover``, or a
+            a probability outside [0, 1], a ``crossover`` that is not a ``BaseCrossover``, a ``mutation``
+            that is not a ``BaseMutation``, or a
             non-callable ``constraints_func``, or both names of the survival hook.
     """
 
@@ -75,7 +82,7 @@ class NSGAIISampler(NSGASamplerBase):
         self,
         *,
         population_size: int = 50,
-        mutation: Any = None,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -118,5 +125,5 @@ class NSGAIISampler(NSGASamplerBase):
     def __repr__(self) -> str:
         return (
             f"NSGAIISampler(population_size={self._population_size}, crossover={self._crossover!r}, "
-            f"seed={self._seed!r})"
+            f"mutation={self._mutation!r}, seed={self._seed!r})"
         )

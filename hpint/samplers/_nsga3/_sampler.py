@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hpint._pareto import constrained_ranks
 from hpint.samplers._nsga2._base import EliteSelection, NSGASamplerBase
 from hpint.samplers._nsga2._crossovers import BaseCrossover
+from hpint.samplers._nsga2._mutations import BaseMutation
 from hpint.samplers._nsga3._reference_points import check_reference_points, das_dennis_points
 from hpint.samplers._nsga3._selection import select_by_reference_points
 from hpint.trial._frozen import FrozenTrial
@@ -59,7 +60,7 @@ class NSGAIIISampler(NSGASamplerBase):
         self,
         *,
         population_size: int = 50,
-        mutation: Any = None,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -125,5 +126,6 @@ class NSGAIIISampler(NSGASamplerBase):
     def __repr__(self) -> str:
         return (
             f"NSGAIIISampler(population_size={self._population_size}, crossover={self._crossover!r}, "
-            f"dividing_parameter={self._dividing_parameter}, seed={self._seed!r})"
+            f"mutation={self._mutation!r}, dividing_parameter={self._dividing_parameter}, "
+            f"seed={self._seed!r})"
         )

@@ -6,11 +6,29 @@ import numpy as np
 import pytest
 
 import hpint
-from hpint.samplers.nsgaii import BLXAlphaCrossover, SBXCrossover, SPXCrossover, UniformCrossover
+from hpint.distributions import FloatDistribution, IntDistribution
+from hpint.samplers._nsga2._child import make_child
+from hpint.samplers._random import sample_uniform
+from hpint.samplers.nsgaii import (
+    BLXAlphaCrossover,
+    SBXCrossover,
+    SPXCrossover,
+    UNDXCrossover,
+    UniformCrossover,
+    VSBXCrossover,
+)
 
 BOUNDS = np.array([[0.0, 1.0], [-5.0, 5.0], [10.0, 20.0]])
 STUDY = hpint.create_study()
 MO_STUDY = hpint.create_study(directions=["minimize", "minimize"])
+ALL = [
+    UniformCrossover(),
+    BLXAlphaCrossover(),
+    SBXCrossover(),
+    SPXCrossover(),
+    UNDXCrossover(),
+    VSBXCrossover(),
+]
 
 
 def _children(crossover, parents: np.ndarray, n: int = 2000, study=STUDY) -> np.ndarray:
@@ -30,9 +48,7 @@ def _parents(k: int) -> np.ndarray:
     return np.array([[0.2, -1.0, 12.0], [0.6, 3.0, 14.0], [0.4, 1.0, 19.0]])[:k]
 
 
-@pytest.mark.parametrize(
-    "crossover", [UniformCrossover(), BLXAlphaCrossover(), SBXCrossover(), SPXCrossover()], ids=repr
-)
+@pytest.mark.parametrize("crossover", [*ALL, VSBXCrossover(use_child_gene_prob=1.0)], ids=repr)
 def test_identical_parents_give_that_same_child(crossover) -> None:
     parents = np.tile([0.3, 2.0, 15.0], (crossover.n_parents, 1))
     child = crossover.crossover(parents, np.random.RandomState(1), STUDY, BOUNDS)
@@ -95,8 +111,126 @@ def test_spx_keeps_the_parents_centre_and_spreads_beyond_them() -> None:
         (lambda: BLXAlphaCrossover(-0.1), "alpha"),
         (lambda: SBXCrossover(eta=-1), "eta"),
         (lambda: SPXCrossover(epsilon=0), "epsilon"),
+        (lambda: UNDXCrossover(sigma_xi=-0.5), "sigma_xi"),
+        (lambda: UNDXCrossover(sigma_eta="0.1"), "sigma_eta"),
+        (lambda: VSBXCrossover(eta=-1), "eta"),
+        (lambda: VSBXCrossover(uniform_crossover_prob=1.5), "uniform_crossover_prob"),
+        (lambda: VSBXCrossover(use_child_gene_prob=0.0), "use_child_gene_prob"),
     ],
 )
 def test_bad_arguments_name_the_parameter(make, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_undx_centres_on_the_first_two_parents_and_spreads_along_their_line() -> None:
+    parents = _parents(3)
+    children = _children(UNDXCrossover(sigma_xi=0.5), parents, n=4000)
+    _assert_close(children.mean(axis=0), parents[:2].mean(axis=0), 0.05 * np.ptp(BOUNDS, axis=1))
+    # In the unit box, the offset along the first two parents' line is sigma_xi times their distance.
+    scale = np.ptp(BOUNDS, axis=1)
+    d = (parents[1] - parents[0]) / scale
+    along = ((children - parents[:2].mean(axis=0)) / scale) @ (d / np.linalg.norm(d))
+    assert along.std() == pytest.approx(0.5 * np.linalg.norm(d), rel=0.05)
+
+
+def test_undx_spread_across_the_line_follows_the_third_parent() -> None:
+    line = np.array([[0.2, -1.0, 12.0], [0.6, 3.0, 14.0]])
+    scale = np.ptp(BOUNDS, axis=1)
+    d = (line[1] - line[0]) / scale
+    d /= np.linalg.norm(d)
+
+    def across(third: np.ndarray, n: int = 2000) -> np.ndarray:
+        """Each child's distance from the line, in the unit box."""
+        offset = (_children(UNDXCrossover(), np.vstack([line, third]), n=n) - line[0]) / scale
+        return np.linalg.norm(offset - np.outer(offset @ d, d), axis=1)
+
+    third_offset = np.array([0.1, -1.0, 0.0])
+    near, far = across(line.mean(axis=0) + 0.1 * third_offset), across(line.mean(axis=0) + third_offset)
+    assert far.mean() == pytest.approx(10 * near.mean(), rel=0.01)  # same draws, ten times the distance
+    # sigma_eta = 0.35 / sqrt(3) per orthogonal direction, two of them, times the third's distance
+    distance = np.linalg.norm(third_offset / scale - (third_offset / scale @ d) * d)
+    assert np.sqrt((far**2).mean()) == pytest.approx(distance * 0.35 / np.sqrt(3) * np.sqrt(2), rel=0.05)
+    assert np.all(across(line.mean(axis=0), n=200) < 1e-9)  # third parent on the line: children on it
+
+
+def test_vsbx_spreads_around_both_parents_less_as_eta_grows() -> None:
+    parents = _parents(2)
+    distances = [_distance_to_parents(_children(VSBXCrossover(eta=e), parents), parents) for e in (1, 5, 30)]
+    assert distances[0] > 2 * distances[1] > 4 * distances[2] > 0
+    children = _children(VSBXCrossover(eta=2.0, use_child_gene_prob=1.0), parents, n=4000)
+    nearer_first = np.abs(children - parents[0]) < np.abs(children - parents[1])
+    assert nearer_first.mean() == pytest.approx(0.5, abs=0.04)  # one child per parent, either kept
+    for k, mine in ((0, nearer_first), (1, ~nearer_first)):  # each child on both sides of its parent
+        assert (children[mine] > np.broadcast_to(parents[k], children.shape)[mine]).mean() == pytest.approx(
+            0.5, abs=0.05
+        )
+
+
+def test_vsbx_use_child_gene_prob_keeps_parents_values() -> None:
+    parents = _parents(2)
+    children = _children(VSBXCrossover(use_child_gene_prob=0.3), parents)
+    inherited = (children == parents[0]) | (children == parents[1])
+    assert inherited.mean() == pytest.approx(0.7, abs=0.04)
+    assert not ((_children(VSBXCrossover(use_child_gene_prob=1.0), parents) == parents[0]).any())
+
+
+SPACE = {
+    "x": FloatDistribution(-2.0, 3.0),
+    "lr": FloatDistribution(1e-5, 1e-1, log=True),
+    "s": FloatDistribution(0.0, 1.0, step=0.1),
+    "n": IntDistribution(1, 9),
+    "w": IntDistribution(2, 512, log=True),
+    "k": IntDistribution(0, 30, step=5),
+}
+
+
+@pytest.mark.parametrize("crossover", ALL, ids=repr)
+def test_children_of_random_parents_are_legal_values_in_bounds(crossover) -> None:
+    """make_child keeps every operator's child inside the bounds and on each parameter's grid."""
+
+    rng = np.random.RandomState(0)
+    for _ in range(300):
+        parents = [
+            _Parent({name: _draw(d, rng) for name, d in SPACE.items()}) for _ in range(crossover.n_parents)
+        ]
+        child = make_child(MO_STUDY, parents, SPACE, crossover, 0.5, rng)
+        for name, dist in SPACE.items():
+            assert dist._contains(dist.to_internal_repr(child[name])), (name, child[name])
+
+
+class _Parent:
+    def __init__(self, params: dict) -> None:
+        self.params = params
+
+
+def _draw(dist, rng: np.random.RandomState):
+    """Uniform, or (one time in three) a bound, where children most often fall outside."""
+    if rng.rand() < 1 / 3:
+        return dist.low if rng.rand() < 0.5 else dist.high
+    return sample_uniform(rng, dist)
+
+
+def test_nsgaii_module_exports_optunas_operators_with_its_signatures() -> None:
+    optuna = pytest.importorskip("optuna")
+    import inspect
+
+    import hpint.samplers.nsgaii as ours
+
+    theirs = optuna.samplers.nsgaii
+    assert sorted(ours.__all__) == sorted(theirs.__all__)
+
+    def parameters(f) -> list[tuple[str, object]]:
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+
+    # SBXCrossover lacks Optuna's uniform_crossover_prob / use_child_gene_prob (not checked here).
+    for name in ("UNDXCrossover", "VSBXCrossover", "PolynomialMutation"):
+        assert parameters(getattr(ours, name)) == parameters(getattr(theirs, name)), name
+    for name, method in (
+        ("UNDXCrossover", "crossover"),
+        ("VSBXCrossover", "crossover"),
+        ("BaseMutation", "mutation"),
+    ):
+        assert parameters(getattr(getattr(ours, name), method)) == parameters(
+            getattr(getattr(theirs, name), method)
+        )
