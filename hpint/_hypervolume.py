@@ -15,8 +15,8 @@ def hypervolume(loss: np.ndarray, reference: Sequence[float]) -> float:
     """Volume dominated by the rows of an ``(n, m)`` ``loss`` and bounded by ``reference``.
 
     Rows not strictly better than the reference in every objective add nothing. Exact: a staircase
-    for two objectives, a grid over the first two for three (O(n^2)), and slabs along the last objective
-    below that for more (O(n^(m - 1)), meant for small sets).
+    for two objectives, a grid over the first two for three (O(n^2)), and disjoint boxes of the part not
+    yet dominated for more (:func:`_volume_by_boxes`).
     """
     ref = np.asarray(reference, dtype=float)
     pts = np.asarray(loss, dtype=float)
@@ -39,11 +39,20 @@ def _volume(pts: np.ndarray, ref: np.ndarray) -> float:
         return float(np.sum(widths * (ref[1] - pts[:, 1])))
     if m == 3:
         return _volume_3d(pts, ref)
-    pts = pts[np.argsort(pts[:, -1], kind="stable")]  # slabs along the last objective
-    tops = np.r_[pts[1:, -1], ref[-1]]
+    return _volume_by_boxes(pts, ref)
+
+
+def _volume_by_boxes(pts: np.ndarray, ref: np.ndarray) -> float:
+    """:func:`hypervolume` of four or more objectives: the sum of what each front row adds, covered in
+    ascending order of the first objective (which leaves the fewest :class:`UncoveredBoxes` of the orders
+    tried). The boxes grow with the front and the objectives (about 135,000 for 850 rows in four, 1.1
+    million for 900 in five: 1.9 s and 90 MB), so this is for sets of up to about a thousand rows."""
+    pts = np.unique(pts[is_pareto_front(pts)], axis=0)  # sorted by the first objective, then the next
+    region = UncoveredBoxes(pts.min(axis=0), ref)
     total = 0.0
-    for i in np.flatnonzero(tops > pts[:, -1]):
-        total += _volume(pts[: i + 1, :-1], ref[:-1]) * float(tops[i] - pts[i, -1])
+    for row in pts:
+        lo, hi = region.cover(row)
+        total += float(np.prod(hi - lo, axis=0).sum())
     return total
 
 
