@@ -14,6 +14,13 @@ objectives) when Optuna is installed. ``--multivariate`` passes ``multivariate=T
     python benchmarks/multi_objective.py --seeds 2                  # a quick look
     python benchmarks/multi_objective.py --seeds 40                 # the README's run
     python benchmarks/multi_objective.py --problems dtlz2 --samplers hpint-tpe optuna-tpe --seeds 10
+
+``--cost`` prints instead what a trial costs (seed 0, in-memory storage): DTLZ2 over the same 6
+parameters with each of ``--objectives``, wall and CPU ms per trial averaged over the first 200, 500
+and 1,000 trials of one run (``--checkpoints``) and over its last tenth; a run that passes
+``--max-seconds`` of CPU time stops there and shows "-" for the rest:
+
+    python benchmarks/multi_objective.py --cost --objectives 3 4 5 6 --samplers hpint-tpe optuna-tpe
 """
 
 from __future__ import annotations
@@ -66,6 +73,24 @@ def dtlz2(trial: Any) -> tuple[float, float, float]:
     r = 1.0 + float(np.sum((x[2:] - 0.5) ** 2))
     a, b = 0.5 * math.pi * x[0], 0.5 * math.pi * x[1]
     return r * math.cos(a) * math.cos(b), r * math.cos(a) * math.sin(b), r * math.sin(a)
+
+
+def dtlz2_objectives(n_objectives: int) -> Callable[[Any], tuple[float, ...]]:
+    """DTLZ2 with any number of objectives over ``N_VARS`` parameters (the last ``N_VARS - m + 1`` the
+    distance to the front, the unit sphere's positive orthant)."""
+    m = n_objectives
+
+    def objective(trial: Any) -> tuple[float, ...]:
+        x = _params(trial)
+        r = 1.0 + float(np.sum((x[m - 1 :] - 0.5) ** 2))
+        angles = 0.5 * math.pi * x[: m - 1]
+        values = []
+        for j in range(m):  # objective j: cosines of the first m - 1 - j angles, the sine of the next
+            f = r * float(np.prod(np.cos(angles[: m - 1 - j])))
+            values.append(f * math.sin(angles[m - 1 - j]) if j else f)
+        return tuple(values)
+
+    return objective
 
 
 # name -> (objective, reference point, hypervolume of the true front to that point).
@@ -124,6 +149,52 @@ def run(
     return gaps
 
 
+def cost_run(
+    sampler_name: str, n_objectives: int, checkpoints: list[int], max_seconds: float
+) -> tuple[list[float | None], list[float | None], float, float]:
+    """Wall and CPU ms per trial over the first ``c`` trials for each checkpoint (``None`` if the run
+    was stopped before), and wall and CPU ms per trial over the last tenth of the trials run."""
+    library, factory = _samplers(False)[sampler_name]
+    lib: Any = hpint
+    if library == "optuna":
+        import optuna as lib
+    study = lib.create_study(directions=["minimize"] * n_objectives, sampler=factory(0))
+    walls, cpus = [time.perf_counter()], [time.process_time()]
+
+    def record(study: Any, _trial: Any) -> None:
+        walls.append(time.perf_counter())
+        cpus.append(time.process_time())
+        if cpus[-1] - cpus[0] > max_seconds:  # CPU time: the machine may be shared
+            study.stop()
+
+    study.optimize(dtlz2_objectives(n_objectives), n_trials=max(checkpoints), callbacks=[record])
+    n = len(walls) - 1
+    wall = [1000 * (walls[c] - walls[0]) / c if c <= n else None for c in checkpoints]
+    cpu = [1000 * (cpus[c] - cpus[0]) / c if c <= n else None for c in checkpoints]
+    tail = max(1, n // 10)
+    return wall, cpu, 1000 * (walls[n] - walls[n - tail]) / tail, 1000 * (cpus[n] - cpus[n - tail]) / tail
+
+
+def cost_table(args: argparse.Namespace, checkpoints: list[int]) -> None:
+    print(f"\n## ms per trial, DTLZ2 over {N_VARS} parameters, seed 0: wall / CPU over the first N trials\n")
+    head = " | ".join(f"{c} trials" for c in checkpoints)
+    print(f"| objectives | sampler | {head} | last tenth run | start (UTC) |")
+    print("|" + "---|" * (len(checkpoints) + 4))
+    for m in args.objectives:
+        for name in args.samplers:
+            started = time.strftime("%H:%M", time.gmtime())
+            wall, cpu, tail_wall, tail_cpu = cost_run(name, m, checkpoints, args.max_seconds)
+            cells = [
+                f"{w:.1f} / {c:.1f}" if w is not None and c is not None else "-" for w, c in zip(wall, cpu)
+            ]
+            row = (
+                f"| {m} | {name} | "
+                + " | ".join(cells)
+                + f" | {tail_wall:.1f} / {tail_cpu:.1f} | {started} |"
+            )
+            print(row, flush=True)
+
+
 # ---- tables ----
 
 
@@ -157,9 +228,17 @@ def main(argv: list[str] | None = None) -> None:
         help="print mean(A) - mean(B) with t-values (repeatable); default: hpint-tpe vs each other TPE",
     )
     parser.add_argument("--out", help="write every run's gaps to this JSON file")
+    parser.add_argument("--cost", action="store_true", help="ms per trial instead of hypervolume gaps")
+    parser.add_argument("--objectives", type=int, nargs="+", default=[3, 4, 5], help="cost: DTLZ2 with these")
+    parser.add_argument("--max-seconds", type=float, default=1800.0, help="cost: CPU seconds per run")
     args = parser.parse_args(argv)
     hpint.logging.set_verbosity(hpint.logging.ERROR)
     warnings.filterwarnings("ignore")
+    if args.cost:
+        print(f"python {' '.join(sys.argv)}")
+        default = args.checkpoints == parser.get_default("checkpoints")
+        cost_table(args, [200, 500, 1000] if default else sorted(args.checkpoints))
+        return
     checkpoints = sorted(args.checkpoints)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     print(f"python {' '.join(sys.argv)}")

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from hpint._hypervolume_subset import greedy_hypervolume_subset
 from hpint._pareto import is_pareto_front
-from hpint._uncovered import UncoveredBoxes, volume_inside
+from hpint._uncovered import UncoveredBoxes, box_volumes
+
+__all__ = ["greedy_hypervolume_subset", "hypervolume"]
 
 
 def hypervolume(loss: np.ndarray, reference: Sequence[float]) -> float:
@@ -52,7 +55,7 @@ def _volume_by_boxes(pts: np.ndarray, ref: np.ndarray) -> float:
     total = 0.0
     for row in pts:
         lo, hi = region.cover(row)
-        total += float(np.prod(hi - lo, axis=0).sum())
+        total += float(box_volumes(hi - lo).sum())
     return total
 
 
@@ -76,48 +79,3 @@ def _floor_grid(pts: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarra
     floor[ix.reshape(-1)[order], iy.reshape(-1)[order]] = pts[order, 2]
     floor = np.minimum.accumulate(np.minimum.accumulate(floor, axis=0), axis=1)
     return xs, ys, floor
-
-
-def greedy_hypervolume_subset(points: np.ndarray, k: int, reference: Sequence[float]) -> np.ndarray:
-    """Sorted indices of ``k`` rows of ``points`` chosen one at a time, each the row that adds the most
-    hypervolume to those already chosen (the lowest index on ties).
-
-    The greedy choice keeps at least ``1 - 1/e`` of the best possible ``k``-subset's hypervolume. Every
-    row's gain is kept exact, in any number of objectives: the part of the reference box the chosen rows
-    do not dominate is held as disjoint boxes (:class:`~hpint._uncovered.UncoveredBoxes`), choosing a row
-    removes corners of them, and each other row's gain shrinks by the volume of its box inside those
-    corners, which few rows' boxes meet (:func:`~hpint._uncovered.volume_inside`). A row that a chosen
-    one dominates (a copy, say) gains exactly 0, whatever the rounding.
-    """
-    ref = np.asarray(reference, dtype=float)
-    points = np.asarray(points, dtype=float)
-    n = len(points)
-    if k >= n:
-        return np.arange(n)
-    gains = np.prod(np.clip(ref - points, 0.0, None), axis=1)
-    region = UncoveredBoxes(points.min(axis=0), ref)
-    columns = points.T.copy()  # one contiguous array per objective, for the tests over every row
-    open_rows = np.ones(n, dtype=bool)
-    chosen: list[int] = []
-    while True:
-        best = int(np.argmax(np.where(open_rows, gains, -np.inf)))  # the first of equal gains
-        chosen.append(best)
-        open_rows[best] = False
-        if len(chosen) == k:
-            return np.sort(np.asarray(chosen, dtype=np.int64))
-        lo, hi = region.cover(points[best])
-        if lo.shape[1] == 0:  # outside the reference, or already dominated: nothing changes
-            continue
-        gains[_all_compare(columns, np.greater_equal, points[best])] = 0.0
-        # a row can meet a removed corner only if it is below the corners' highest upper bounds
-        reach = _all_compare(columns, np.less, hi.max(axis=1)) & open_rows & (gains > 0.0)
-        rows = np.flatnonzero(reach)
-        gains[rows] -= volume_inside(lo, hi, points[rows])
-
-
-def _all_compare(columns: np.ndarray, compare: np.ufunc, bound: np.ndarray) -> np.ndarray:
-    """Rows (given as ``columns``) for which ``compare(row[d], bound[d])`` holds in every objective."""
-    out = compare(columns[0], bound[0])
-    for d in range(1, len(columns)):
-        out &= compare(columns[d], bound[d])
-    return out

@@ -116,7 +116,16 @@ def volume_inside(lo: np.ndarray, hi: np.ndarray, rows: np.ndarray) -> np.ndarra
             meets &= part[:, None, d] < hi[d]
         row, box = np.nonzero(meets)
         sides = hi[:, box] - np.maximum(lo[:, box], part[row].T)
-        out[start : start + step] = np.bincount(row, np.prod(sides, axis=0), minlength=len(part))
+        out[start : start + step] = np.bincount(row, box_volumes(sides), minlength=len(part))
+    return out
+
+
+def box_volumes(sides: np.ndarray) -> np.ndarray:
+    """Products of the columns of ``sides`` (one row per objective), multiplied objective by objective
+    so that a box's volume is rounded the same whether it is computed alone or among many."""
+    out = sides[0].copy()
+    for d in range(1, len(sides)):
+        out *= sides[d]
     return out
 
 

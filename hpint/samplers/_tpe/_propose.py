@@ -256,7 +256,8 @@ def _multi_objective_below(history: TrialHistory, rows: np.ndarray, n_below: int
     complete = history.complete[rows]
     done = rows[complete]
     is_below = np.zeros(len(rows), dtype=bool)
-    is_below[np.flatnonzero(complete)] = multi_objective_below(history.loss[done], min(n_below, len(done)))
+    good = multi_objective_below(history.loss[done], min(n_below, len(done)), history.memo)
+    is_below[np.flatnonzero(complete)] = good
     history.memo.update(below_key=key, below=is_below)
     return is_below
 

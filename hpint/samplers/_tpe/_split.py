@@ -4,7 +4,7 @@ Single objective: COMPLETE trials by value, then PRUNED trials by the step they 
 better), then by their last intermediate value; trials pruned before reporting anything come last.
 Several objectives: whole non-dominated fronts, and from the front that does not fit entirely, the points
 that keep the most hypervolume: with two objectives by dropping the least contributing point until enough
-remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume``).
+remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume_subset``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from hpint._hypervolume import greedy_hypervolume_subset
+from hpint._hypervolume_subset import GreedySubset
 from hpint._pareto import is_pareto_front
 
 
@@ -82,8 +82,13 @@ def single_objective_order(
     return np.lexsort((value, steps, group))
 
 
-def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
-    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank."""
+def multi_objective_below(
+    loss: np.ndarray, n_below: int, memo: dict[str, object] | None = None
+) -> np.ndarray:
+    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank.
+
+    ``memo``, if given, keeps the last greedy choice (:func:`select_spread`) for the next call.
+    """
     n = loss.shape[0]
     mask = np.zeros(n, dtype=bool)
     remaining = np.arange(n)
@@ -93,18 +98,31 @@ def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
         if front.size <= room:
             mask[front] = True
         else:
-            mask[front[select_spread(loss[front], room)]] = True
+            mask[front[select_spread(loss[front], room, memo)]] = True
         remaining = np.setdiff1d(remaining, front, assume_unique=True)
     return mask
 
 
-def select_spread(points: np.ndarray, k: int) -> np.ndarray:
-    """Indices of ``k`` mutually non-dominated ``points`` that keep the most hypervolume (greedily)."""
+def select_spread(points: np.ndarray, k: int, memo: dict[str, object] | None = None) -> np.ndarray:
+    """Indices of ``k`` mutually non-dominated ``points`` that keep the most hypervolume (greedily).
+
+    With three or more objectives, ``memo`` (if given) holds the last run under ``"greedy subset"``;
+    when this call's points are that run's with one point appended (the usual case from one trial to
+    the next) and the new point never gains more than the point chosen in its stead, the run is reused
+    (:meth:`~hpint._hypervolume_subset.GreedySubset.with_appended`): the same answer, without the run.
+    """
     if k >= len(points):
         return np.arange(len(points))
     if points.shape[1] == 2:
         return _hypervolume_subset_2d(points, k)
-    return greedy_hypervolume_subset(points, k, reference_point(points))
+    reference = reference_point(points)
+    previous = memo.get("greedy subset") if memo is not None else None
+    run = previous.with_appended(points, k, reference) if isinstance(previous, GreedySubset) else None
+    if run is None:
+        run = GreedySubset(points, k, reference)
+    if memo is not None:
+        memo["greedy subset"] = run
+    return run.indices
 
 
 def _hypervolume_subset_2d(points: np.ndarray, k: int) -> np.ndarray:
