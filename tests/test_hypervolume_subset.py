@@ -9,7 +9,12 @@ import pytest
 
 from hpint._hypervolume_subset import GreedySubset, greedy_hypervolume_subset
 from hpint._pareto import is_pareto_front
-from hpint.samplers._tpe._split import multi_objective_below, reference_point, select_spread
+from hpint.samplers._tpe._split import (
+    first_front,
+    multi_objective_below,
+    reference_point,
+    select_spread,
+)
 
 
 def test_no_rows_asked_for_and_all_rows_asked_for() -> None:
@@ -73,3 +78,16 @@ def test_select_spread_with_a_memo_answers_as_without(m: int) -> None:
         mask = multi_objective_below(points[:n], k, memo)
         assert np.flatnonzero(mask).tolist() == np.flatnonzero(multi_objective_below(points[:n], k)).tolist()
     assert reused > 20  # of 141 calls
+
+
+@pytest.mark.parametrize("m", [2, 3, 5])
+def test_first_front_kept_up_to_date_row_by_row(m: int) -> None:
+    # Few distinct values: copies (which all count) and rows that push front rows out.
+    rng = np.random.RandomState(m)
+    loss = rng.randint(0, 4, size=(120, m)).astype(float)
+    loss[60:] -= 1.0  # later rows dominate earlier ones
+    memo: dict[str, object] = {}
+    for n in range(len(loss) + 1):
+        assert first_front(loss[:n], memo).tolist() == is_pareto_front(loss[:n]).tolist(), n
+        assert first_front(loss[:n], memo).tolist() == is_pareto_front(loss[:n]).tolist(), n  # the same
+    assert first_front(loss[::-1], memo).tolist() == is_pareto_front(loss[::-1]).tolist()  # not appended

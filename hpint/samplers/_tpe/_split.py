@@ -87,13 +87,15 @@ def multi_objective_below(
 ) -> np.ndarray:
     """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank.
 
-    ``memo``, if given, keeps the last greedy choice (:func:`select_spread`) for the next call.
+    ``memo``, if given, keeps the first front (:func:`first_front`) and the last greedy choice
+    (:func:`select_spread`) for the next call.
     """
     n = loss.shape[0]
     mask = np.zeros(n, dtype=bool)
     remaining = np.arange(n)
     while remaining.size and mask.sum() < n_below:
-        front = remaining[is_pareto_front(loss[remaining])]
+        on_front = first_front(loss, memo) if remaining.size == n else is_pareto_front(loss[remaining])
+        front = remaining[on_front]
         room = n_below - int(mask.sum())
         if front.size <= room:
             mask[front] = True
@@ -101,6 +103,30 @@ def multi_objective_below(
             mask[front[select_spread(loss[front], room, memo)]] = True
         remaining = np.setdiff1d(remaining, front, assume_unique=True)
     return mask
+
+
+def first_front(loss: np.ndarray, memo: dict[str, object] | None = None) -> np.ndarray:
+    """:func:`~hpint._pareto.is_pareto_front` of ``loss``, updated from the last call's (kept in
+    ``memo``) when ``loss`` is that call's with one row appended: the new row joins the front unless a
+    front row dominates it, and the front rows it dominates leave."""
+    previous = memo.get("first front") if memo is not None else None
+    n = len(loss)
+    if isinstance(previous, tuple) and len(previous[0]) in (n - 1, n):
+        old_loss, old_front = previous
+        if np.array_equal(loss[: len(old_loss)], old_loss) and not np.isnan(loss[len(old_loss) :]).any():
+            on_front = np.append(old_front, True)[:n]
+            if len(old_loss) < n:
+                row, kept = loss[-1], loss[:-1]
+                front = kept[old_front]
+                on_front[-1] = not np.any(np.all(front <= row, axis=1) & np.any(front < row, axis=1))
+                on_front[:-1] &= ~(np.all(row <= kept, axis=1) & np.any(row < kept, axis=1))
+            if memo is not None:
+                memo["first front"] = (loss.copy(), on_front)
+            return on_front
+    on_front = is_pareto_front(loss)
+    if memo is not None:
+        memo["first front"] = (loss.copy(), on_front)
+    return on_front
 
 
 def select_spread(points: np.ndarray, k: int, memo: dict[str, object] | None = None) -> np.ndarray:
