@@ -151,9 +151,10 @@ def run(
 
 def cost_run(
     sampler_name: str, n_objectives: int, checkpoints: list[int], max_seconds: float
-) -> tuple[list[float | None], list[float | None], float, float]:
+) -> tuple[list[float | None], list[float | None], float, float, int]:
     """Wall and CPU ms per trial over the first ``c`` trials for each checkpoint (``None`` if the run
-    was stopped before), and wall and CPU ms per trial over the last tenth of the trials run."""
+    was stopped before), wall and CPU ms per trial over the last tenth of the trials run, and how many
+    trials were run."""
     library, factory = _samplers(False)[sampler_name]
     lib: Any = hpint
     if library == "optuna":
@@ -172,25 +173,25 @@ def cost_run(
     wall = [1000 * (walls[c] - walls[0]) / c if c <= n else None for c in checkpoints]
     cpu = [1000 * (cpus[c] - cpus[0]) / c if c <= n else None for c in checkpoints]
     tail = max(1, n // 10)
-    return wall, cpu, 1000 * (walls[n] - walls[n - tail]) / tail, 1000 * (cpus[n] - cpus[n - tail]) / tail
+    return wall, cpu, 1000 * (walls[n] - walls[n - tail]) / tail, 1000 * (cpus[n] - cpus[n - tail]) / tail, n
 
 
 def cost_table(args: argparse.Namespace, checkpoints: list[int]) -> None:
     print(f"\n## ms per trial, DTLZ2 over {N_VARS} parameters, seed 0: wall / CPU over the first N trials\n")
     head = " | ".join(f"{c} trials" for c in checkpoints)
-    print(f"| objectives | sampler | {head} | last tenth run | start (UTC) |")
-    print("|" + "---|" * (len(checkpoints) + 4))
+    print(f"| objectives | sampler | {head} | last tenth of the run | trials run | start (UTC) |")
+    print("|" + "---|" * (len(checkpoints) + 5))
     for m in args.objectives:
         for name in args.samplers:
             started = time.strftime("%H:%M", time.gmtime())
-            wall, cpu, tail_wall, tail_cpu = cost_run(name, m, checkpoints, args.max_seconds)
+            wall, cpu, tail_wall, tail_cpu, n_run = cost_run(name, m, checkpoints, args.max_seconds)
             cells = [
                 f"{w:.1f} / {c:.1f}" if w is not None and c is not None else "-" for w, c in zip(wall, cpu)
             ]
             row = (
                 f"| {m} | {name} | "
                 + " | ".join(cells)
-                + f" | {tail_wall:.1f} / {tail_cpu:.1f} | {started} |"
+                + f" | {tail_wall:.1f} / {tail_cpu:.1f} | {n_run} | {started} |"
             )
             print(row, flush=True)
 
