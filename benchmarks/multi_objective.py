@@ -22,6 +22,13 @@ passes ``multivariate=True`` to both TPEs.
     python benchmarks/multi_objective.py --problems dtlz2 dtlz2_5 --checkpoints 100 200 400 --seeds 5 \
         --samplers hpint-nsgaii hpint-nsgaiii optuna-nsgaiii --compare hpint-nsgaiii hpint-nsgaii \
         --compare hpint-nsgaiii optuna-nsgaiii
+
+``--cost`` prints instead what a trial costs (seed 0, in-memory storage): DTLZ2 over the same 6
+parameters with each of ``--objectives``, wall and CPU ms per trial averaged over the first 200, 500
+and 1,000 trials of one run (``--checkpoints``) and over its last tenth; a run that passes
+``--max-seconds`` of CPU time stops there and shows "-" for the rest:
+
+    python benchmarks/multi_objective.py --cost --objectives 3 4 5 6 --samplers hpint-tpe optuna-tpe
 """
 
 from __future__ import annotations
@@ -79,17 +86,26 @@ def dtlz2(trial: Any) -> tuple[float, float, float]:
     return r * math.cos(a) * math.cos(b), r * math.cos(a) * math.sin(b), r * math.sin(a)
 
 
-def dtlz2_5(trial: Any) -> tuple[float, ...]:
-    """Five objectives: 4 angles, then ``N_DISTANCE_5`` parameters for the distance to the front."""
-    m = 5
-    x = _params(trial, m - 1 + N_DISTANCE_5)
-    r = 1.0 + float(np.sum((x[m - 1 :] - 0.5) ** 2))
-    angles = 0.5 * math.pi * x[: m - 1]
-    values = []
-    for j in range(m):
-        f = r * math.prod(math.cos(a) for a in angles[: m - 1 - j])
-        values.append(f * math.sin(angles[m - 1 - j]) if j else f)
-    return tuple(values)
+def dtlz2_objectives(n_objectives: int, n_params: int = N_VARS) -> Callable[[Any], tuple[float, ...]]:
+    """DTLZ2 with any number of objectives over ``n_params`` parameters (the first ``m - 1`` the position
+    on the front, the rest the distance to it; the front is the unit sphere's positive orthant)."""
+    m = n_objectives
+
+    def objective(trial: Any) -> tuple[float, ...]:
+        x = _params(trial, n_params)
+        r = 1.0 + float(np.sum((x[m - 1 :] - 0.5) ** 2))
+        angles = 0.5 * math.pi * x[: m - 1]
+        values = []
+        for j in range(m):  # objective j: cosines of the first m - 1 - j angles, the sine of the next
+            f = r * math.prod(math.cos(a) for a in angles[: m - 1 - j])
+            values.append(f * math.sin(angles[m - 1 - j]) if j else f)
+        return tuple(values)
+
+    return objective
+
+
+#: Five objectives: 4 angles, then ``N_DISTANCE_5`` parameters for the distance to the front.
+dtlz2_5 = dtlz2_objectives(5, 4 + N_DISTANCE_5)
 
 
 # name -> (objective, reference point, hypervolume of the true front to that point).
@@ -167,6 +183,53 @@ def run(
     return gaps
 
 
+def cost_run(
+    sampler_name: str, n_objectives: int, checkpoints: list[int], max_seconds: float
+) -> tuple[list[float | None], list[float | None], float, float, int]:
+    """Wall and CPU ms per trial over the first ``c`` trials for each checkpoint (``None`` if the run
+    was stopped before), wall and CPU ms per trial over the last tenth of the trials run, and how many
+    trials were run."""
+    library, factory = _samplers(False)[sampler_name]
+    lib: Any = hpint
+    if library == "optuna":
+        import optuna as lib
+    study = lib.create_study(directions=["minimize"] * n_objectives, sampler=factory(0))
+    walls, cpus = [time.perf_counter()], [time.process_time()]
+
+    def record(study: Any, _trial: Any) -> None:
+        walls.append(time.perf_counter())
+        cpus.append(time.process_time())
+        if cpus[-1] - cpus[0] > max_seconds:  # CPU time: the machine may be shared
+            study.stop()
+
+    study.optimize(dtlz2_objectives(n_objectives), n_trials=max(checkpoints), callbacks=[record])
+    n = len(walls) - 1
+    wall = [1000 * (walls[c] - walls[0]) / c if c <= n else None for c in checkpoints]
+    cpu = [1000 * (cpus[c] - cpus[0]) / c if c <= n else None for c in checkpoints]
+    tail = max(1, n // 10)
+    return wall, cpu, 1000 * (walls[n] - walls[n - tail]) / tail, 1000 * (cpus[n] - cpus[n - tail]) / tail, n
+
+
+def cost_table(args: argparse.Namespace, checkpoints: list[int]) -> None:
+    print(f"\n## ms per trial, DTLZ2 over {N_VARS} parameters, seed 0: wall / CPU over the first N trials\n")
+    head = " | ".join(f"{c} trials" for c in checkpoints)
+    print(f"| objectives | sampler | {head} | last tenth of the run | trials run | start (UTC) |")
+    print("|" + "---|" * (len(checkpoints) + 5))
+    for m in args.objectives:
+        for name in args.samplers:
+            started = time.strftime("%H:%M", time.gmtime())
+            wall, cpu, tail_wall, tail_cpu, n_run = cost_run(name, m, checkpoints, args.max_seconds)
+            cells = [
+                f"{w:.1f} / {c:.1f}" if w is not None and c is not None else "-" for w, c in zip(wall, cpu)
+            ]
+            row = (
+                f"| {m} | {name} | "
+                + " | ".join(cells)
+                + f" | {tail_wall:.1f} / {tail_cpu:.1f} | {n_run} | {started} |"
+            )
+            print(row, flush=True)
+
+
 # ---- tables ----
 
 
@@ -203,9 +266,17 @@ def main(argv: list[str] | None = None) -> None:
         help="print mean(A) - mean(B) with t-values (repeatable); default: hpint-tpe vs each other TPE",
     )
     parser.add_argument("--out", help="write every run's gaps to this JSON file")
+    parser.add_argument("--cost", action="store_true", help="ms per trial instead of hypervolume gaps")
+    parser.add_argument("--objectives", type=int, nargs="+", default=[3, 4, 5], help="cost: DTLZ2 with these")
+    parser.add_argument("--max-seconds", type=float, default=1800.0, help="cost: CPU seconds per run")
     args = parser.parse_args(argv)
     hpint.logging.set_verbosity(hpint.logging.ERROR)
     warnings.filterwarnings("ignore")
+    if args.cost:
+        print(f"python {' '.join(sys.argv)}")
+        default = args.checkpoints == parser.get_default("checkpoints")
+        cost_table(args, [200, 500, 1000] if default else sorted(args.checkpoints))
+        return
     checkpoints = sorted(args.checkpoints)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     print(f"python {' '.join(sys.argv)}")

@@ -261,10 +261,10 @@ def _multi_objective_below(history: TrialHistory, rows: np.ndarray, n_below: int
     done = rows[complete]
     is_below = np.zeros(len(rows), dtype=bool)
     n_below = min(n_below, len(done))
-    if history.constrained:
+    if history.constrained:  # the feasible rows' front is not the history's: no incremental memo
         chosen = constrained_below(history.loss[done], history.violation[done], n_below)
     else:
-        chosen = multi_objective_below(history.loss[done], n_below)
+        chosen = multi_objective_below(history.loss[done], n_below, history.memo)
     is_below[np.flatnonzero(complete)] = chosen
     history.memo.update(below_key=key, below=is_below)
     return is_below

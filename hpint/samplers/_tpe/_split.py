@@ -5,7 +5,7 @@ better), then by their last intermediate value; trials pruned before reporting a
 constraints, every trial that violates one comes after all the others, the least violating first.
 Several objectives: whole non-dominated fronts, and from the front that does not fit entirely, the points
 that keep the most hypervolume: with two objectives by dropping the least contributing point until enough
-remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume``).
+remain, with more by adding the most contributing one (greedy, ``hpint._hypervolume_subset``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from hpint._hypervolume import greedy_hypervolume_subset
+from hpint._hypervolume_subset import GreedySubset
 from hpint._pareto import is_pareto_front
 
 
@@ -105,29 +105,73 @@ def constrained_below(loss: np.ndarray, violation: np.ndarray, n_below: int) -> 
     return mask
 
 
-def multi_objective_below(loss: np.ndarray, n_below: int) -> np.ndarray:
-    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank."""
+def multi_objective_below(
+    loss: np.ndarray, n_below: int, memo: dict[str, object] | None = None
+) -> np.ndarray:
+    """Boolean mask of the ``n_below`` best rows of ``loss`` (``(n, m)``, minimised) by Pareto rank.
+
+    ``memo``, if given, keeps the first front (:func:`first_front`) and the last greedy choice
+    (:func:`select_spread`) for the next call.
+    """
     n = loss.shape[0]
     mask = np.zeros(n, dtype=bool)
     remaining = np.arange(n)
     while remaining.size and mask.sum() < n_below:
-        front = remaining[is_pareto_front(loss[remaining])]
+        on_front = first_front(loss, memo) if remaining.size == n else is_pareto_front(loss[remaining])
+        front = remaining[on_front]
         room = n_below - int(mask.sum())
         if front.size <= room:
             mask[front] = True
         else:
-            mask[front[select_spread(loss[front], room)]] = True
+            mask[front[select_spread(loss[front], room, memo)]] = True
         remaining = np.setdiff1d(remaining, front, assume_unique=True)
     return mask
 
 
-def select_spread(points: np.ndarray, k: int) -> np.ndarray:
-    """Indices of ``k`` mutually non-dominated ``points`` that keep the most hypervolume (greedily)."""
+def first_front(loss: np.ndarray, memo: dict[str, object] | None = None) -> np.ndarray:
+    """:func:`~hpint._pareto.is_pareto_front` of ``loss``, updated from the last call's (kept in
+    ``memo``) when ``loss`` is that call's with one row appended: the new row joins the front unless a
+    front row dominates it, and the front rows it dominates leave."""
+    previous = memo.get("first front") if memo is not None else None
+    n = len(loss)
+    if isinstance(previous, tuple) and len(previous[0]) in (n - 1, n):
+        old_loss, old_front = previous
+        if np.array_equal(loss[: len(old_loss)], old_loss) and not np.isnan(loss[len(old_loss) :]).any():
+            on_front = np.append(old_front, True)[:n]
+            if len(old_loss) < n:
+                row, kept = loss[-1], loss[:-1]
+                front = kept[old_front]
+                on_front[-1] = not np.any(np.all(front <= row, axis=1) & np.any(front < row, axis=1))
+                on_front[:-1] &= ~(np.all(row <= kept, axis=1) & np.any(row < kept, axis=1))
+            if memo is not None:
+                memo["first front"] = (loss.copy(), on_front)
+            return on_front
+    on_front = is_pareto_front(loss)
+    if memo is not None:
+        memo["first front"] = (loss.copy(), on_front)
+    return on_front
+
+
+def select_spread(points: np.ndarray, k: int, memo: dict[str, object] | None = None) -> np.ndarray:
+    """Indices of ``k`` mutually non-dominated ``points`` that keep the most hypervolume (greedily).
+
+    With three or more objectives, ``memo`` (if given) holds the last run under ``"greedy subset"``;
+    when this call's points are that run's with one point appended (the usual case from one trial to
+    the next) and the new point never gains more than the point chosen in its stead, the run is reused
+    (:meth:`~hpint._hypervolume_subset.GreedySubset.with_appended`): the same answer, without the run.
+    """
     if k >= len(points):
         return np.arange(len(points))
     if points.shape[1] == 2:
         return _hypervolume_subset_2d(points, k)
-    return greedy_hypervolume_subset(points, k, reference_point(points))
+    reference = reference_point(points)
+    previous = memo.get("greedy subset") if memo is not None else None
+    run = previous.with_appended(points, k, reference) if isinstance(previous, GreedySubset) else None
+    if run is None:
+        run = GreedySubset(points, k, reference)
+    if memo is not None:
+        memo["greedy subset"] = run
+    return run.indices
 
 
 def _hypervolume_subset_2d(points: np.ndarray, k: int) -> np.ndarray:
