@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate
 from hpint.storages._heartbeat import fail_stale_trials
 from hpint.storages._in_memory import InMemoryStorage
-from hpint.storages._retry import RetryFailedTrialCallback
+from hpint.storages._retry import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
 
 if TYPE_CHECKING:
     from hpint.storages import journal  # noqa: F401 - a lazily loaded submodule
@@ -32,6 +32,7 @@ __all__ = [
     "JournalStorage",
     "RDBStorage",
     "RetryFailedTrialCallback",
+    "RetryHeartbeatStaleTrialCallback",
     "TrialUpdate",
     "fail_stale_trials",
     "get_storage",

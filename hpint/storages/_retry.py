@@ -1,4 +1,7 @@
-"""RetryFailedTrialCallback: run a trial that failed because its worker died again, with its parameters."""
+"""RetryHeartbeatStaleTrialCallback: run a trial whose worker died again, with its parameters.
+
+Optuna 5's name; ``RetryFailedTrialCallback`` (its name before 4.9) is the same class.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,15 @@ from hpint.trial._state import TrialState
 if TYPE_CHECKING:
     from hpint.study._study import Study
 
-__all__ = ["RetryFailedTrialCallback"]
+__all__ = ["RetryFailedTrialCallback", "RetryHeartbeatStaleTrialCallback"]
 
 _FAILED_TRIAL_KEY = "failed_trial"
 _RETRY_HISTORY_KEY = "retry_history"
 
 
-class RetryFailedTrialCallback:
-    """A ``failed_trial_callback`` that enqueues a copy of the failed trial, to be run by the next worker.
+class RetryHeartbeatStaleTrialCallback:
+    """A heartbeat storage's stale-trial callback that enqueues a copy of the failed trial, to be run by
+    the next worker.
 
     The copy has the same parameters (and distributions) and user attributes; its system attributes
     record the number of the first trial of the chain (:meth:`retried_trial_number`) and every trial
@@ -32,7 +36,7 @@ class RetryFailedTrialCallback:
 
         storage = hpint.storages.RDBStorage(
             "sqlite:///study.db", heartbeat_interval=60,
-            failed_trial_callback=hpint.storages.RetryFailedTrialCallback(max_retry=3),
+            failed_trial_callback=hpint.storages.RetryHeartbeatStaleTrialCallback(max_retry=3),
         )
     """
 
@@ -76,3 +80,7 @@ class RetryFailedTrialCallback:
     def retry_history(trial: FrozenTrial) -> list[int]:
         """The numbers of the trials this one retries, oldest first (empty if it is no retry)."""
         return list(trial.system_attrs.get(_RETRY_HISTORY_KEY, []))
+
+
+#: The name Optuna used before 4.9 (Optuna 5 keeps it as a deprecated alias); hpint keeps it, silently.
+RetryFailedTrialCallback = RetryHeartbeatStaleTrialCallback

@@ -252,3 +252,11 @@ def test_deleting_a_study_deletes_its_heartbeats(storage):
     hpint.delete_study(study_name="gone", storage=storage)
     with storage.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(models.trial_heartbeats)).scalar() == 0
+
+
+def test_the_retry_callback_has_optuna_5s_name_and_the_old_one() -> None:
+    from hpint.storages import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
+
+    assert RetryFailedTrialCallback is RetryHeartbeatStaleTrialCallback
+    callback = RetryHeartbeatStaleTrialCallback(max_retry=2, inherit_intermediate_values=True)
+    assert callable(callback)

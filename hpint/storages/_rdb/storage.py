@@ -59,7 +59,7 @@ class RDBStorage(BaseStorage):
         grace_period: seconds without a heartbeat after which a running trial is stale (default
             2 * ``heartbeat_interval``). Measured by the database server's clock.
         failed_trial_callback: ``callback(study, frozen_trial)``, called once for each trial failed as
-            stale, e.g. :class:`hpint.storages.RetryFailedTrialCallback` to run it again.
+            stale, e.g. :class:`hpint.storages.RetryHeartbeatStaleTrialCallback` to run it again.
         heartbeat_stale_trial_callback: Optuna 5's new name of ``failed_trial_callback`` (pass one).
 
     Raises:
