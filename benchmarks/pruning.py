@@ -476,9 +476,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--torch-threads",
         type=int,
-        default=None,
+        default=1,
         metavar="N",
-        help="torch's intra-op threads (default: torch's own); 1 keeps a busy machine from thrashing",
+        help="torch's intra-op threads (default 1: several studies or a busy machine thrash with more)",
     )
     parser.add_argument("--orders", type=int, default=20, help="random orders per seed (Hyperband table)")
     parser.add_argument("--overhead-trials", type=int, default=10)
@@ -487,14 +487,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-overhead", action="store_true", help="skip the Lightning callback table")
     parser.add_argument("--only-overhead", action="store_true", help="run only the Lightning callback table")
     args = parser.parse_args(argv)
-    if args.torch_threads is not None:
-        torch.set_num_threads(args.torch_threads)
+    if args.torch_threads < 1:
+        parser.error(f"--torch-threads must be at least 1, not {args.torch_threads}")
     if args.pruners[0] != "none":
         parser.error("--pruners must start with 'none': the other rows are compared with it")
     for spec in args.pruners:
         parse_spec(spec)
     warnings.filterwarnings("ignore")
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.torch_threads)
     hpint.logging.set_verbosity(hpint.logging.WARNING)
     libs: dict[str, Any] = {"hpint": hpint}
     if not args.no_optuna and importlib.util.find_spec("optuna") is not None:
