@@ -179,3 +179,15 @@ def test_hypervolume_history_traces_the_hand_computed_volumes() -> None:
         plot_hypervolume_history(study, reference_point=[1.0])
     empty = plot_hypervolume_history(hpint.create_study(directions=["minimize"] * 2), [1.0, 1.0])
     assert len(empty.data[0].x) == 0
+
+
+def test_error_bars_average_only_feasible_values() -> None:
+    studies = [hpint.create_study(), hpint.create_study()]
+    studies[0].add_trial(create_trial(value=1.0))
+    studies[0].add_trial(create_trial(value=2.0, system_attrs={"constraints": [1.0]}))  # infeasible
+    studies[1].add_trial(create_trial(value=3.0))
+    studies[1].add_trial(create_trial(value=6.0))
+    values, best = plot_optimization_history(studies, error_bar=True).data[:2]
+    assert list(values.x) == [0, 1] and list(values.y) == [2.0, 6.0]  # trial 1: the feasible 6.0 alone
+    assert list(values.error_y.array) == [1.0, 0.0]
+    assert list(best.y) == [2.0, 2.0]  # bests (1, 1) and (3, 3)
