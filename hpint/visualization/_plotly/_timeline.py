@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hpint.trial import TrialState
 from hpint.visualization._plotly._utils import INFEASIBLE_COLOR, hover_text, import_plotly
@@ -47,11 +47,11 @@ def plot_timeline(study: Study, n_recent_trials: int | None = None) -> go.Figure
     return figure
 
 
-def _add_bars(go: object, figure: go.Figure, bars: list[Bar], name: str, color: str) -> None:
+def _add_bars(go: Any, figure: go.Figure, bars: list[Bar], name: str, color: str) -> None:
     if not bars:
         return
     figure.add_trace(
-        go.Bar(  # type: ignore[attr-defined]
+        go.Bar(
             name=name,
             x=[(b.end - b.start).total_seconds() * 1000 for b in bars],
             y=[b.number for b in bars],
