@@ -144,10 +144,11 @@ def save_plots(
 ) -> None:
     """The per-epoch curves (pruned ones dashed), the optimization history and the importances, as PNG."""
     directory.mkdir(parents=True, exist_ok=True)
+    mpl = hpint.visualization.matplotlib  # Axes to save; hpint.visualization's plots are plotly figures
     plots = {
-        "intermediate_values": hpint.visualization.plot_intermediate_values,
-        "optimization_history": hpint.visualization.plot_optimization_history,
-        "param_importances": lambda s: hpint.visualization.plot_param_importances(s, evaluator=evaluator),
+        "intermediate_values": mpl.plot_intermediate_values,
+        "optimization_history": mpl.plot_optimization_history,
+        "param_importances": lambda s: mpl.plot_param_importances(s, evaluator=evaluator),
     }
     for name, plot in plots.items():
         ax = plot(study)

@@ -14,6 +14,8 @@ HEAVY = [
     "keras",
     "tensorflow",
     "tensorboard",
+    "matplotlib",
+    "plotly",
 ]
 
 
@@ -44,3 +46,12 @@ def _loaded_after_full(code: str) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     return set(out.split())
+
+
+def test_visualization_imports_no_plotting_library():
+    loaded = _loaded_after("import hpint.visualization, hpint.visualization.matplotlib")
+    assert loaded.isdisjoint(HEAVY)
+    loaded = _loaded_after(
+        "import hpint\nhpint.visualization.plot_contour, hpint.visualization.matplotlib.plot_rank"
+    )
+    assert loaded.isdisjoint(HEAVY)

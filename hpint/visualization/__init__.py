@@ -1,33 +1,33 @@
-"""Plots of studies, drawn with matplotlib: ``pip install "hpint[plot]"``.
+"""Plots of studies as plotly figures (``pip install "hpint[plotly]"``), as ``optuna.visualization``.
 
-The functions mirror Optuna's ``optuna.visualization.matplotlib`` (same names and main arguments) and
-return a ``matplotlib.axes.Axes`` (an array of Axes for the multi-panel slice and contour plots). Unlike
-``optuna.visualization.plot_*``, which return plotly figures, ``hpint.visualization.plot_*`` are these
-matplotlib versions too; ``hpint.visualization.matplotlib`` holds the same functions for code written
-against Optuna's module path. Save or show a plot with ``ax.figure.savefig("history.png")`` or
-``matplotlib.pyplot.show()``.
+``hpint.visualization.plot_*`` return a ``plotly.graph_objects.Figure``, with Optuna's names and
+arguments: ``fig.show()``, ``fig.write_html("history.html")``, ``fig.write_image(...)`` (the latter needs
+kaleido). :mod:`hpint.visualization.matplotlib` has the same plots drawn with matplotlib
+(``pip install "hpint[plot]"``), returning Axes, as ``optuna.visualization.matplotlib``.
 
 >>> from hpint.visualization import plot_optimization_history
->>> ax = plot_optimization_history(study)  # doctest: +SKIP
->>> ax.figure.savefig("history.png")  # doctest: +SKIP
+>>> fig = plot_optimization_history(study)  # doctest: +SKIP
+>>> fig.write_html("history.html")  # doctest: +SKIP
 
-Importing this package does not import matplotlib; each function does, and raises ImportError with the
-``pip install`` line when it is missing. No backend is forced: matplotlib's own choice (``MPLBACKEND``,
-``matplotlib.use``, or its default, which is Agg on a machine without a display) is kept.
-Value plots use the COMPLETE trials; an empty study gives an empty plot and a logged warning.
+Both backends draw the same data: which trials count (COMPLETE ones with a finite value, for the value
+plots), ``target``, log and categorical axes, the contour grid and the Pareto front are computed once per
+plot in this package's private modules. Importing this package imports neither plotly nor matplotlib; a
+plot imports its library and raises ImportError with the ``pip install`` line when it is missing. An
+empty study gives an empty figure and a logged warning.
 """
 
-from hpint.visualization._common import is_available
-from hpint.visualization._contour import plot_contour
-from hpint.visualization._edf import plot_edf
-from hpint.visualization._hypervolume_history import plot_hypervolume_history
-from hpint.visualization._intermediate_values import plot_intermediate_values
-from hpint.visualization._optimization_history import plot_optimization_history
-from hpint.visualization._parallel_coordinate import plot_parallel_coordinate
-from hpint.visualization._param_importances import plot_param_importances
-from hpint.visualization._pareto_front import plot_pareto_front
-from hpint.visualization._slice import plot_slice
-from hpint.visualization._timeline import plot_timeline
+from hpint.visualization._plotly._contour import plot_contour
+from hpint.visualization._plotly._edf import plot_edf
+from hpint.visualization._plotly._hypervolume_history import plot_hypervolume_history
+from hpint.visualization._plotly._intermediate_values import plot_intermediate_values
+from hpint.visualization._plotly._optimization_history import plot_optimization_history
+from hpint.visualization._plotly._parallel_coordinate import plot_parallel_coordinate
+from hpint.visualization._plotly._param_importances import plot_param_importances
+from hpint.visualization._plotly._pareto_front import plot_pareto_front
+from hpint.visualization._plotly._rank import plot_rank
+from hpint.visualization._plotly._slice import plot_slice
+from hpint.visualization._plotly._timeline import plot_timeline
+from hpint.visualization._plotly._utils import is_available
 
 __all__ = [
     "is_available",
@@ -40,8 +40,9 @@ __all__ = [
     "plot_parallel_coordinate",
     "plot_param_importances",
     "plot_pareto_front",
+    "plot_rank",
     "plot_slice",
     "plot_timeline",
 ]
 
-from hpint.visualization import matplotlib  # noqa: E402 - the subpackage re-exports the functions above
+from hpint.visualization import matplotlib  # noqa: E402 - the subpackage's name, as in Optuna

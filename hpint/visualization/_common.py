@@ -1,7 +1,8 @@
-"""Helpers shared by the plots: importing matplotlib, choosing trials and values, describing parameter axes.
+"""Helpers shared by the plots' data modules: choosing trials and values, describing parameter axes.
 
-Every plot reads trials through these so that the rules (which states count, what ``target`` means, how a
-log or categorical parameter is drawn) are the same everywhere.
+Every plot reads trials through these, for both backends (plotly and matplotlib), so that the rules
+(which states count, what ``target`` means, how a log or categorical parameter is placed) are the same
+everywhere. Nothing here draws or imports a plotting library.
 """
 
 from __future__ import annotations
@@ -17,55 +18,12 @@ from hpint.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
 
     from hpint.study import Study
 
 _logger = get_logger("hpint.visualization")
 
-#: What to run when matplotlib is missing.
-INSTALL_HINT = 'pip install "hpint[plot]"'
-
 Target = Callable[[FrozenTrial], float]
-
-
-def is_available() -> bool:
-    """True when matplotlib can be imported, i.e. the ``plot_*`` functions can draw."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def import_pyplot() -> Any:
-    """``matplotlib.pyplot``, or an ImportError naming the extra to install.
-
-    The backend is left to the user (``MPLBACKEND``, ``matplotlib.use``); on a headless server
-    matplotlib's own default already falls back to Agg.
-    """
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError(
-            f"hpint.visualization draws with matplotlib, which is not installed: {INSTALL_HINT}"
-        ) from exc
-    return plt
-
-
-def new_axes(title: str) -> Axes:
-    """One fresh figure with one Axes (through pyplot, so ``plt.show()`` shows it)."""
-    plt = import_pyplot()
-    _, ax = plt.subplots()
-    ax.set_title(title)
-    return ax
-
-
-def colormap(name: str) -> Any:
-    """The matplotlib colormap ``name`` (a callable from [0, 1] to RGBA)."""
-    import matplotlib
-
-    return matplotlib.colormaps[name]
 
 
 def warn_empty(what: str) -> None:
@@ -175,6 +133,22 @@ class ParamAxis:
 
         return np.power(10.0, space) if self.kind == "log" else space
 
+    @property
+    def labels(self) -> list[str]:
+        """One tick label per choice: ``str(choice)``, or ``repr`` where two choices print alike."""
+        texts = [str(c) for c in self.choices]
+        if len(set(texts)) < len(texts):
+            texts = [repr(c) for c in self.choices]
+        return texts
+
+    def limits(self, space: np.ndarray) -> tuple[float, float]:
+        """Axis limits in linear space: the values' range (all choices', if categorical) padded by 5%."""
+        import numpy as np
+
+        if self.kind == "categorical":
+            space = np.array([0.0, len(self.choices) - 1.0])
+        return padded_range(space)
+
 
 def param_axis(trials: Sequence[FrozenTrial], name: str) -> ParamAxis:
     """Describe parameter ``name`` from the distributions the trials recorded for it."""
@@ -192,23 +166,18 @@ def param_axis(trials: Sequence[FrozenTrial], name: str) -> ParamAxis:
     return ParamAxis(name, "log" if log else "linear")
 
 
+def feasibility(trials: Sequence[FrozenTrial]) -> np.ndarray:
+    """True per trial unless it stored a violated constraint (``constraints_func`` of a sampler)."""
+    import numpy as np
+
+    from hpint._pareto import is_feasible
+
+    return np.asarray([is_feasible(t) for t in trials], dtype=bool)
+
+
 def trials_with(trials: Sequence[FrozenTrial], names: Sequence[str]) -> list[FrozenTrial]:
     """The trials that set every one of ``names`` (conditional parameters may be missing)."""
     return [t for t in trials if all(n in t.params for n in names)]
-
-
-def style_param_axis(ax: Axes, axis: ParamAxis, which: str) -> None:
-    """Label ``ax``'s x or y axis for ``axis``: log scale, or the choices as tick labels."""
-    set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
-    set_ticks, set_ticklabels = (
-        (ax.set_xticks, ax.set_xticklabels) if which == "x" else (ax.set_yticks, ax.set_yticklabels)
-    )
-    set_label(axis.name)
-    if axis.kind == "log":
-        set_scale("log")
-    elif axis.kind == "categorical":
-        set_ticks(range(len(axis.choices)))
-        set_ticklabels([str(c) for c in axis.choices])
 
 
 def padded_range(space: np.ndarray, fraction: float = 0.05) -> tuple[float, float]:

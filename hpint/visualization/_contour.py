@@ -1,4 +1,4 @@
-"""Contour plot: the value over pairs of parameters, interpolated on a grid by inverse distance weighting.
+"""Data of the contour plot: the value over pairs of parameters, interpolated on a grid.
 
 Interpolation is plain numpy (no scipy): inverse distance weighting with power 2, in the space where each
 axis is linear (log10 for log parameters, the choice index for categorical ones), both axes scaled to
@@ -9,6 +9,7 @@ and never overshoots the observed values, but it is a rough picture far from the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hpint._direction import StudyDirection
@@ -17,13 +18,10 @@ from hpint.visualization._common import (
     Target,
     check_target,
     complete_trials,
+    feasibility,
     finite_values,
-    import_pyplot,
-    new_axes,
-    padded_range,
     param_axis,
     resolve_params,
-    style_param_axis,
     target_or_value,
     trials_with,
     warn_empty,
@@ -31,116 +29,86 @@ from hpint.visualization._common import (
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
-    from matplotlib.colors import Normalize
 
     from hpint.study import Study
     from hpint.trial import FrozenTrial
+
+TITLE = "Contour Plot"
 
 #: Grid points along each axis.
 GRID_SIZE = 100
 
 
-def plot_contour(
-    study: Study,
-    params: Sequence[str] | None = None,
-    *,
-    target: Target | None = None,
-    target_name: str = "Objective Value",
-) -> Axes | np.ndarray:
-    """Plot the value as filled contours over each pair of parameters, with the trials as dots.
+@dataclass
+class ContourPair:
+    """One panel: parameter ``x`` against ``y``, everything in the axes' linear space (log10, index).
 
-    See the module docstring for the interpolation. Log-scaled parameters get log axes and categorical
-    ones a tick per choice; the axis limits are the trials' range widened by 5%.
+    ``grid[r, c]`` is the interpolated value at ``(xi[c], yi[r])``; it is None when fewer than two
+    trials set both parameters or their values are all equal (then only the points are drawn).
+    """
 
-    Args:
-        study: the study to plot.
-        params: the parameters to pair (default: all); at least two. They are sorted by name, as in
-            Optuna: with two, the first name alphabetically is on the x-axis.
-        target: a function of a trial giving the value to plot; required for several objectives.
-        target_name: the colour bar's label.
+    x: ParamAxis
+    y: ParamAxis
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+    feasible: np.ndarray
+    x_limits: tuple[float, float]
+    y_limits: tuple[float, float]
+    xi: np.ndarray
+    yi: np.ndarray
+    grid: np.ndarray | None
 
-    Returns:
-        For two parameters one Axes; for more, an ``n x n`` array of
-        Axes where ``[i, j]`` has parameter ``j`` on x and ``i`` on y (the diagonal is blank).
+
+@dataclass
+class ContourInfo:
+    """The parameters (sorted by name) and one :class:`ContourPair` per ordered pair ``(x, y)``.
+
+    ``reverse`` is True when smaller values are better (minimize, or a custom ``target``): the colour
+    scale is then reversed so that the best region is darkest, as in Optuna.
+    """
+
+    names: list[str]
+    pairs: dict[tuple[str, str], ContourPair]
+    vmin: float
+    vmax: float
+    reverse: bool
+
+
+def contour_info(study: Study, params: Sequence[str] | None, target: Target | None) -> ContourInfo | None:
+    """The panels to draw, or None (with a warning) when there are not two parameters with values.
 
     Raises:
-        ValueError: a name in ``params`` is not a parameter of the study, or several objectives and no
-            ``target``.
+        ValueError: a name in ``params`` is not a parameter, or several objectives and no ``target``.
     """
     check_target(study, target)
     trials, values = finite_values(complete_trials(study), target_or_value(target))
     names = sorted(set(resolve_params(trials, params))) if trials else []  # sorted even if given, as Optuna
     if len(names) < 2:
         warn_empty("plot_contour (it needs complete trials and two or more parameters)")
-        ax = new_axes("Contour Plot")
-        return ax
-    from matplotlib.colors import Normalize
-
+        return None
     value_of = {t.number: v for t, v in zip(trials, values)}
-    norm = Normalize(float(values.min()), float(values.max()))
-    cmap = "Blues" if target is None and study.direction == StudyDirection.MAXIMIZE else "Blues_r"
-    plt = import_pyplot()
-    n = len(names)
-    side = 1 if n == 2 else n  # two parameters: one panel; more: every ordered pair
-    fig, axes = plt.subplots(side, side, squeeze=False, figsize=(1 + 3 * side + 2, 3 * side + 1))
-    fig.suptitle("Contour Plot")
-    if n == 2:
-        _draw_pair(axes[0, 0], trials, value_of, names[0], names[1], norm, cmap)
-    else:
-        for i, j in ((i, j) for i in range(n) for j in range(n)):
-            if i == j:
-                axes[i, j].set_axis_off()
-                axes[i, j].text(0.5, 0.5, names[i], ha="center", va="center", transform=axes[i, j].transAxes)
-            else:
-                _draw_pair(axes[i, j], trials, value_of, names[j], names[i], norm, cmap)
-    from matplotlib.cm import ScalarMappable
-
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=axes.ravel().tolist(), label=target_name)
-    return axes[0, 0] if n == 2 else axes
+    pairs = {(x, y): _pair(trials, value_of, x, y) for x in names for y in names if x != y}
+    reverse = target is not None or study.direction != StudyDirection.MAXIMIZE
+    return ContourInfo(names, pairs, float(values.min()), float(values.max()), reverse)
 
 
-def _draw_pair(
-    ax: Axes,
-    trials: Sequence[FrozenTrial],
-    value_of: dict[int, float],
-    x_name: str,
-    y_name: str,
-    norm: Normalize,
-    cmap: str,
-) -> None:
+def _pair(trials: Sequence[FrozenTrial], value_of: dict[int, float], x_name: str, y_name: str) -> ContourPair:
     import numpy as np
 
     subset = trials_with(trials, [x_name, y_name])
     x_axis, y_axis = param_axis(subset, x_name), param_axis(subset, y_name)
-    xs = _space(x_axis, [t.params[x_name] for t in subset])
-    ys = _space(y_axis, [t.params[y_name] for t in subset])
+    xs = x_axis.to_space(x_axis.encode([t.params[x_name] for t in subset]))
+    ys = y_axis.to_space(y_axis.encode([t.params[y_name] for t in subset]))
     zs = np.asarray([value_of[t.number] for t in subset], dtype=float)
-    x_lo, x_hi = _limits(x_axis, xs)
-    y_lo, y_hi = _limits(y_axis, ys)
+    (x_lo, x_hi), (y_lo, y_hi) = x_axis.limits(xs), y_axis.limits(ys)
+    xi, yi = np.linspace(x_lo, x_hi, GRID_SIZE), np.linspace(y_lo, y_hi, GRID_SIZE)
+    grid = None
     if len(subset) >= 2 and np.ptp(zs) > 0:
-        xi, yi = np.linspace(x_lo, x_hi, GRID_SIZE), np.linspace(y_lo, y_hi, GRID_SIZE)
         grid = idw_grid((xs - x_lo) / (x_hi - x_lo), (ys - y_lo) / (y_hi - y_lo), zs, GRID_SIZE)
-        levels = np.linspace(norm.vmin, norm.vmax, 16)
-        ax.contourf(x_axis.from_space(xi), y_axis.from_space(yi), grid, levels=levels, cmap=cmap, norm=norm)
-    ax.scatter(x_axis.from_space(xs), y_axis.from_space(ys), s=10, color="black", label="Trial")
-    style_param_axis(ax, x_axis, "x")
-    style_param_axis(ax, y_axis, "y")
-    ax.set_xlim(*x_axis.from_space(np.array([x_lo, x_hi])))
-    ax.set_ylim(*y_axis.from_space(np.array([y_lo, y_hi])))
-
-
-def _space(axis: ParamAxis, raw: Sequence[object]) -> np.ndarray:
-    return axis.to_space(axis.encode(raw))
-
-
-def _limits(axis: ParamAxis, space: np.ndarray) -> tuple[float, float]:
-    """The trials' range widened by 5% (every choice's index, for a categorical parameter)."""
-    import numpy as np
-
-    if axis.kind == "categorical":
-        space = np.array([0.0, len(axis.choices) - 1.0])
-    return padded_range(space)
+    return ContourPair(
+        x_axis, y_axis, xs, ys, zs, feasibility(subset), (x_lo, x_hi), (y_lo, y_hi), xi, yi, grid
+    )
 
 
 def idw_grid(x: np.ndarray, y: np.ndarray, z: np.ndarray, size: int, power: float = 2.0) -> np.ndarray:

@@ -1,8 +1,9 @@
-"""Empirical distribution function of the objective values: the share of trials at or below each value."""
+"""Data of the empirical distribution function: the share of trials at or below each value."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hpint.visualization._common import (
@@ -11,56 +12,43 @@ from hpint.visualization._common import (
     check_target,
     complete_trials,
     finite_values,
-    new_axes,
     target_or_value,
     warn_empty,
 )
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
 
     from hpint.study import Study
 
+TITLE = "Empirical Distribution Function Plot"
 
-def plot_edf(
-    study: Study | Sequence[Study],
-    *,
-    target: Target | None = None,
-    target_name: str = "Objective Value",
-) -> Axes:
-    """Plot, per study, the fraction of complete trials whose value is at most ``x``, as a step curve.
 
-    Each curve rises from 0 at the smallest value of all studies to 1 at the largest, so studies (or
-    samplers) can be compared: the curve further towards the good side found good values more often.
+@dataclass
+class EdfCurve:
+    """One study's EDF as step-curve corners (hold each ``y`` until the next ``x``: "steps-post")."""
 
-    Args:
-        study: a study, or a list of studies (one curve each, labelled by study name).
-        target: a function of a trial giving the value to plot; required for several objectives.
-        target_name: the x-axis label.
+    study_name: str
+    x: np.ndarray
+    y: np.ndarray
 
-    Returns:
-        The matplotlib Axes.
+
+def edf_info(study: Study | Sequence[Study], target: Target | None) -> list[EdfCurve]:
+    """One curve per study with a complete trial, all over the same range: the values of all studies.
+
+    Raises:
+        ValueError: several objectives and no ``target``.
     """
     studies = as_study_list(study)
     for s in studies:
         check_target(s, target)
-    ax = new_axes("Empirical Distribution Function")
-    ax.set_xlabel(target_name)
-    ax.set_ylabel("Cumulative Probability")
     samples = [finite_values(complete_trials(s), target_or_value(target))[1] for s in studies]
     if not any(len(v) for v in samples):
         warn_empty("plot_edf")
-        return ax
+        return []
     lo = min(float(v.min()) for v in samples if len(v))
     hi = max(float(v.max()) for v in samples if len(v))
-    for s, values in zip(studies, samples):
-        if len(values):
-            xs, ys = edf_steps(values, lo, hi)
-            ax.plot(xs, ys, drawstyle="steps-post", label=s.study_name)
-    ax.set_ylim(0, 1.05)
-    ax.legend()
-    return ax
+    return [EdfCurve(s.study_name, *edf_steps(v, lo, hi)) for s, v in zip(studies, samples) if len(v)]
 
 
 def edf_steps(values: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:

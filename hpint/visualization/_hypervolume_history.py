@@ -1,4 +1,4 @@
-"""Hypervolume history: how much of the objective space the study's Pareto front dominates, trial by trial."""
+"""Data of the hypervolume history: how much of the objective space the front dominates, trial by trial."""
 
 from __future__ import annotations
 
@@ -7,34 +7,28 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hpint._pareto import is_feasible, to_minimization
-from hpint.visualization._common import complete_trials, new_axes, warn_empty
+from hpint.visualization._common import complete_trials, warn_empty
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
 
     from hpint.study import Study
 
+TITLE = "Hypervolume History Plot"
 
-def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> Axes:
-    """Plot, after each complete trial, the hypervolume the feasible trials so far dominate up to a point.
 
-    The curve rises only when a trial extends the Pareto front, so a flat tail says the search stopped
-    finding better trade-offs. Each objective counts in its own direction: for a maximized one the
-    reference point is a lower bound, for a minimized one an upper bound; trials not better than it in
-    every objective add nothing.
+def hypervolume_history_info(study: Study, reference_point: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Trial numbers of the complete, feasible trials and the hypervolume after each (empty arrays if none).
 
-    Args:
-        study: a study with two or more objectives.
-        reference_point: one finite value per objective, worse than the values of interest.
-
-    Returns:
-        The matplotlib Axes (x: trial number, y: hypervolume).
+    Each objective counts in its own direction: for a maximized one the reference point is a lower
+    bound, for a minimized one an upper bound; trials not better than it in every objective add nothing.
 
     Raises:
         ValueError: the study has one objective, or ``reference_point`` has the wrong length or a value
             that is not finite.
     """
+    import numpy as np
+
     n_objectives = len(study.directions)
     if n_objectives < 2:
         raise ValueError(
@@ -47,18 +41,14 @@ def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> 
             f"`reference_point` must hold {n_objectives} finite values, one per objective; got "
             f"{list(reference_point)!r}."
         )
-    ax = new_axes("Hypervolume History")
-    ax.set_xlabel("Trial")
-    ax.set_ylabel("Hypervolume")
     trials = [t for t in complete_trials(study) if is_feasible(t)]
     if not trials:
         warn_empty("plot_hypervolume_history")
-        return ax
-    numbers = [t.number for t in trials]
+        return np.zeros(0, dtype=int), np.zeros(0)
+    numbers = np.asarray([t.number for t in trials], dtype=int)
     loss = to_minimization([t.values for t in trials], study.directions)
     reference_loss = to_minimization([reference], study.directions)[0]
-    ax.plot(numbers, hypervolume_history(loss, reference_loss), marker="o", markersize=3)
-    return ax
+    return numbers, hypervolume_history(loss, reference_loss)
 
 
 def hypervolume_history(loss: np.ndarray, reference: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
-"""Parallel coordinates: each trial as a line through its value and its parameters, one vertical axis each."""
+"""Data of the parallel coordinates: each trial as a line through its value and its parameters."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hpint._direction import StudyDirection
@@ -12,10 +13,8 @@ from hpint.visualization._common import (
     check_target,
     complete_trials,
     finite_values,
-    new_axes,
     param_axis,
     resolve_params,
-    style_param_axis,
     target_or_value,
     trials_with,
     warn_empty,
@@ -23,98 +22,75 @@ from hpint.visualization._common import (
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
 
     from hpint.study import Study
 
+TITLE = "Parallel Coordinate Plot"
 
-def plot_parallel_coordinate(
-    study: Study,
-    params: Sequence[str] | None = None,
-    *,
-    target: Target | None = None,
-    target_name: str = "Objective Value",
-) -> Axes:
-    """Draw each complete trial as a line across vertical axes: the value first, then each parameter.
 
-    Every dimension has its own vertical axis (a twin Axes whose label is the dimension's name, found in
-    ``ax.figure.axes``): log-scaled parameters get a log axis, categorical ones a tick per choice. Lines
-    are coloured by value, the best drawn darkest and on top. Trials missing one of the parameters
-    (conditional search spaces) are left out.
+@dataclass
+class Dimension:
+    """One vertical axis: its coordinates in the linear space (log10, choice index) and their range."""
 
-    Args:
-        study: the study to plot.
-        params: the parameters to show (default: all, sorted by name).
-        target: a function of a trial giving the value to plot; required for several objectives.
-        target_name: the name of the value's axis and of the colour bar.
+    axis: ParamAxis
+    space: np.ndarray
+    lo: float
+    hi: float
 
-    Returns:
-        The matplotlib Axes holding the lines.
+    @property
+    def normalized(self) -> np.ndarray:
+        """The coordinates mapped to [0, 1] over the range."""
+        return (self.space - self.lo) / (self.hi - self.lo)
+
+
+@dataclass
+class ParallelInfo:
+    """The value's dimension first, then one per parameter; trials in drawing order (the best last).
+
+    ``reverse`` is True when smaller values are better (the colour scale is reversed, as in Optuna).
+    """
+
+    dims: list[Dimension]
+    values: np.ndarray
+    reverse: bool
+
+
+def parallel_coordinate_info(
+    study: Study, params: Sequence[str] | None, target: Target | None, target_name: str
+) -> ParallelInfo | None:
+    """The dimensions to draw, or None (with a warning) when no complete trial sets all ``params``.
+
+    Trials missing one of the parameters (conditional search spaces) are left out.
 
     Raises:
-        ValueError: a name in ``params`` is not a parameter of the study, or several objectives and no
-            ``target``.
+        ValueError: a name in ``params`` is not a parameter, or several objectives and no ``target``.
     """
+    import numpy as np
+
     check_target(study, target)
     trials, values = finite_values(complete_trials(study), target_or_value(target))
-    names = resolve_params(trials, params) if trials else []
-    ax = new_axes("Parallel Coordinate Plot")
+    names = sorted(set(resolve_params(trials, params))) if trials else []
     kept = trials_with(trials, names)
     if not names or not kept:
         warn_empty("plot_parallel_coordinate")
-        return ax
+        return None
     value_of = dict(zip((t.number for t in trials), values))
-    dims = [(ParamAxis(target_name, "linear"), [value_of[t.number] for t in kept])]
+    kept_values = np.asarray([value_of[t.number] for t in kept], dtype=float)
+    maximize = target is None and study.direction == StudyDirection.MAXIMIZE
+    order = np.argsort(kept_values if maximize else -kept_values, kind="stable")  # best drawn last, on top
+    kept = [kept[i] for i in order]
+    dims = [_dimension(ParamAxis(target_name, "linear"), kept_values[order])]
     for name in names:
         axis = param_axis(kept, name)
-        dims.append((axis, axis.encode([t.params[name] for t in kept])))
-    maximize = target is None and study.direction == StudyDirection.MAXIMIZE
-    _draw(ax, dims, maximize)
-    return ax
+        dims.append(_dimension(axis, axis.to_space(axis.encode([t.params[name] for t in kept]))))
+    return ParallelInfo(dims, kept_values[order], not maximize)
 
 
-def _draw(ax: Axes, dims: list[tuple[ParamAxis, Sequence[float]]], maximize: bool) -> None:
-    import numpy as np
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.collections import LineCollection
-    from matplotlib.colors import Normalize
-
-    n = len(dims)
-    normalized = np.column_stack([_add_axis(ax, i, n, axis, coords) for i, (axis, coords) in enumerate(dims)])
-    values = np.asarray(dims[0][1], dtype=float)
-    order = np.argsort(values if maximize else -values, kind="stable")  # best drawn last, on top
-    cmap = "Blues" if maximize else "Blues_r"
-    norm = Normalize(values.min(), values.max())
-    xs = np.arange(n)
-    lines = LineCollection([np.column_stack([xs, normalized[i]]) for i in order], cmap=cmap, norm=norm)
-    lines.set_array(values[order])
-    ax.add_collection(lines)
-    ax.set_xlim(0, max(n - 1, 1))
-    ax.set_ylim(0, 1)
-    ax.set_xticks(xs, [axis.name for axis, _ in dims])
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label=dims[0][0].name, pad=0.12)
-
-
-def _add_axis(ax: Axes, i: int, n: int, axis: ParamAxis, coords: Sequence[float]) -> np.ndarray:
-    """Add dimension ``i``'s vertical axis (a twin of ``ax``); return its coordinates mapped to [0, 1]."""
-    import numpy as np
-
-    space = axis.to_space(np.asarray(coords, dtype=float))
+def _dimension(axis: ParamAxis, space: np.ndarray) -> Dimension:
     if axis.kind == "categorical":
         lo, hi = 0.0, float(len(axis.choices) - 1)
     else:
         lo, hi = float(space.min()), float(space.max())
     if hi <= lo:  # a single value: centre it
         lo, hi = lo - 0.5, hi + 0.5
-    twin = ax.twinx()
-    twin.set_label(axis.name)
-    twin.spines["right"].set_position(("axes", i / max(n - 1, 1)))
-    for side in ("left", "top", "bottom"):
-        twin.spines[side].set_visible(False)
-    style_param_axis(twin, axis, "y")
-    twin.set_ylabel("")
-    twin.set_ylim(*axis.from_space(np.array([lo, hi])))
-    return (space - lo) / (hi - lo)
+    return Dimension(axis, space, lo, hi)

@@ -1,48 +1,52 @@
-"""Pareto front: the trials of a two- or three-objective study in objective space, best ones highlighted."""
+"""Data of the Pareto-front plot: the trials in objective space, split into best, dominated and infeasible."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hpint._pareto import is_feasible, is_pareto_front, to_minimization
-from hpint.visualization._common import complete_trials, import_pyplot, warn_empty
+from hpint.trial import FrozenTrial
+from hpint.trial._constraints import constraint_values
+from hpint.visualization._common import complete_trials, warn_empty
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from hpint.study import Study
-    from hpint.trial import FrozenTrial
 
-#: Series label and colour: the non-dominated trials, the dominated ones, those violating constraints.
-SERIES = {"Best Trial": "tab:red", "Trial": "tab:blue", "Infeasible Trial": "lightgray"}
+TITLE = "Pareto-front Plot"
 
 
-def plot_pareto_front(
+@dataclass
+class ParetoInfo:
+    """What to scatter: 2 or 3 coordinates per trial (in plotting order) and the axis names.
+
+    ``groups`` maps "Best Trial" (non-dominated among the feasible trials), "Trial" (dominated,
+    feasible) and "Infeasible Trial" to indices into ``trials`` and ``coords``; the last two are empty
+    unless dominated trials are included. ``has_constraints``: some trial stored constraint values, or
+    ``constraints_func`` was given.
+    """
+
+    n_values: int
+    names: list[str]
+    trials: list[FrozenTrial]
+    coords: list[list[float]]
+    groups: dict[str, list[int]]
+    has_constraints: bool
+
+
+def pareto_front_info(
     study: Study,
-    *,
-    target_names: Sequence[str] | None = None,
-    include_dominated_trials: bool = True,
-    axis_order: Sequence[int] | None = None,
-    constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
-    targets: Callable[[FrozenTrial], Sequence[float]] | None = None,
-) -> Axes:
-    """Scatter the complete trials in objective space; the Pareto-optimal ones form the "Best Trial" series.
+    target_names: Sequence[str] | None,
+    include_dominated_trials: bool,
+    constraints_func: Callable[[FrozenTrial], Sequence[float]] | None,
+    targets: Callable[[FrozenTrial], Sequence[float]] | None,
+    axis_order: Sequence[int] | None,
+) -> ParetoInfo:
+    """Classify the complete trials and compute what to plot of each.
 
     "Best" means non-dominated in the study's own objectives and directions, among the trials that
     satisfy their constraints (as ``study.best_trials``); ``targets`` only changes what is plotted.
-
-    Args:
-        study: a study with two or three objectives (or any study, with ``targets``).
-        target_names: one axis label per plotted value (default: the metric names, or "Objective i").
-        include_dominated_trials: also plot the dominated and the infeasible trials.
-        axis_order: the objectives' indices in plotting order (without ``targets``), e.g. ``[1, 0]``.
-        constraints_func: a function of a trial giving its constraint values (``<= 0`` is satisfied);
-            by default the constraints the trial stored (``NSGAIISampler(constraints_func=...)``).
-        targets: a function of a trial giving the 2 or 3 values to plot.
-
-    Returns:
-        An Axes (a 3D Axes for three values); each series is a collection labelled as in ``SERIES``.
 
     Raises:
         ValueError: not 2 or 3 values to plot, a wrong ``axis_order`` or ``target_names``.
@@ -50,36 +54,30 @@ def plot_pareto_front(
     n_objectives = len(study.directions)
     if targets is None:
         order = _check_axis_order(axis_order, n_objectives)
-        n_values = n_objectives
     else:
         if axis_order is not None:
             raise ValueError("Pass either `axis_order` or `targets`, not both: `targets` sets the order.")
         order = []
-        n_values = n_objectives  # overridden by the first trial's targets
     trials = complete_trials(study)
-    coords = [targets(t) if targets is not None else [t.values[i] for i in order] for t in trials]
+    coords = [list(targets(t)) if targets is not None else [t.values[i] for i in order] for t in trials]
     if coords:
         n_values = len(coords[0])
+    elif targets is not None and target_names is not None:
+        n_values = len(target_names)
+    else:
+        n_values = n_objectives
     if n_values not in (2, 3):
         raise ValueError(
             f"plot_pareto_front draws 2 or 3 values per trial, got {n_values}: pass `targets` returning "
             f"2 or 3 of the study's values (the study has {n_objectives} objective(s))."
         )
     names = _target_names(study, target_names, order, n_values)
-    ax = _new_axes(n_values)
-    for i, set_label in enumerate(_label_setters(ax, n_values)):
-        set_label(names[i])
     if not trials:
         warn_empty("plot_pareto_front")
-        return ax
     feasible = [_feasible(t, constraints_func) for t in trials]
+    has_constraints = constraints_func is not None or any(constraint_values(t.system_attrs) for t in trials)
     groups = _group(study, trials, feasible, include_dominated_trials)
-    for label, color in SERIES.items():
-        points = [coords[i] for i in groups[label]]
-        if points:
-            ax.scatter(*zip(*points), color=color, label=label, s=20)
-    ax.legend()
-    return ax
+    return ParetoInfo(n_values, names, trials, coords, groups, has_constraints)
 
 
 def _check_axis_order(axis_order: Sequence[int] | None, n_objectives: int) -> list[int]:
@@ -130,18 +128,3 @@ def _group(
         groups["Trial"] = [i for i in feasible if i not in best_set]
         groups["Infeasible Trial"] = [i for i, ok in enumerate(is_ok) if not ok]
     return groups
-
-
-def _new_axes(n_values: int) -> Axes:
-    plt = import_pyplot()
-    fig = plt.figure()
-    ax = fig.add_subplot(projection="3d" if n_values == 3 else None)
-    ax.set_title("Pareto-front Plot")
-    return ax
-
-
-def _label_setters(ax: Axes, n_values: int) -> list[Callable[[str], object]]:
-    setters = [ax.set_xlabel, ax.set_ylabel]
-    if n_values == 3:
-        setters.append(ax.set_zlabel)  # type: ignore[attr-defined]
-    return setters

@@ -1,20 +1,20 @@
-"""Slice plot: the objective value against each parameter, one panel per parameter."""
+"""Data of the slice plot: the objective value against each parameter, one panel per parameter."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from hpint.visualization._common import (
+    ParamAxis,
     Target,
     check_target,
     complete_trials,
+    feasibility,
     finite_values,
-    import_pyplot,
-    new_axes,
     param_axis,
     resolve_params,
-    style_param_axis,
     target_or_value,
     trials_with,
     warn_empty,
@@ -22,64 +22,57 @@ from hpint.visualization._common import (
 
 if TYPE_CHECKING:
     import numpy as np
-    from matplotlib.axes import Axes
 
     from hpint.study import Study
 
+TITLE = "Slice Plot"
 
-def plot_slice(
-    study: Study,
-    params: Sequence[str] | None = None,
-    *,
-    target: Target | None = None,
-    target_name: str = "Objective Value",
-) -> Axes | np.ndarray:
-    """Scatter each complete trial's value against each parameter, coloured by trial number.
 
-    Log-scaled parameters get a log x-axis; categorical ones one tick per choice. A trial that did not
-    set a parameter (conditional search spaces) is left out of that parameter's panel only.
+@dataclass
+class SlicePanel:
+    """One parameter's panel: the trials that set it, their raw values, coordinates and objective values.
 
-    Args:
-        study: the study to plot.
-        params: the parameters to show (default: all, sorted by name).
-        target: a function of a trial giving the value to plot; required for several objectives.
-        target_name: the y-axis label.
+    ``coords`` are :meth:`ParamAxis.encode`'s (a choice's index for categorical parameters).
+    """
 
-    Returns:
-        The Axes for one parameter, otherwise an array of Axes, one per parameter.
+    axis: ParamAxis
+    raw: list[Any]
+    coords: np.ndarray
+    values: np.ndarray
+    numbers: np.ndarray
+    feasible: np.ndarray
+
+
+def slice_info(
+    study: Study, params: Sequence[str] | None, target: Target | None
+) -> tuple[list[SlicePanel], int]:
+    """The panels, sorted by parameter name (as Optuna), and the last trial number (the colour scale's top).
 
     Raises:
-        ValueError: a name in ``params`` is not a parameter of the study, or several objectives and no
-            ``target``.
+        ValueError: a name in ``params`` is not a parameter, or several objectives and no ``target``.
     """
+    import numpy as np
+
     check_target(study, target)
     trials, values = finite_values(complete_trials(study), target_or_value(target))
-    names = resolve_params(trials, params) if trials else []
+    names = sorted(set(resolve_params(trials, params))) if trials else []
     if not names:
         warn_empty("plot_slice")
-        ax = new_axes("Slice Plot")
-        ax.set_ylabel(target_name)
-        return ax
-    plt = import_pyplot()
-    fig, axes = plt.subplots(1, len(names), sharey=True, squeeze=False, figsize=(4 * len(names) + 1, 4))
-    axes = axes[0]
-    fig.suptitle("Slice Plot")
+        return [], 0
     value_of = dict(zip((t.number for t in trials), values))
-    last = max(t.number for t in trials)
-    points = None
-    for ax, name in zip(axes, names):
+    panels = []
+    for name in names:
         subset = trials_with(trials, [name])
         axis = param_axis(subset, name)
-        points = ax.scatter(
-            axis.encode([t.params[name] for t in subset]),
-            [value_of[t.number] for t in subset],
-            c=[t.number for t in subset],
-            cmap="Blues",
-            vmin=0,
-            vmax=max(last, 1),
-            edgecolors="gray",
+        raw = [t.params[name] for t in subset]
+        panels.append(
+            SlicePanel(
+                axis=axis,
+                raw=raw,
+                coords=axis.encode(raw),
+                values=np.asarray([value_of[t.number] for t in subset], dtype=float),
+                numbers=np.asarray([t.number for t in subset], dtype=int),
+                feasible=feasibility(subset),
+            )
         )
-        style_param_axis(ax, axis, "x")
-    axes[0].set_ylabel(target_name)
-    fig.colorbar(points, ax=list(axes), label="Trial")
-    return axes[0] if len(axes) == 1 else axes
+    return panels, max(t.number for t in trials)

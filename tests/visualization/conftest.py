@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -69,3 +71,18 @@ def multi_study() -> hpint.Study:
     for i, values in enumerate([(1.0, 1.0), (2.0, 3.0), (3.0, 2.0), (0.5, 0.2), (2.5, 3.0)]):
         study.add_trial(create_trial(values=values, params={"x": float(i)}, distributions={"x": X}))
     return study
+
+
+@pytest.fixture
+def fake_importance(monkeypatch) -> list[dict]:
+    """Replace hpint.importance with a stub that records its calls and returns fixed importances."""
+    calls: list[dict] = []
+
+    def get_param_importances(study, *, evaluator=None, params=None, target=None, normalize=True):
+        calls.append({"evaluator": evaluator, "params": params, "target": target})
+        return {"lr": 0.7, "x": 0.29, "kind": 0.005}
+
+    module = types.ModuleType("hpint.importance")
+    module.get_param_importances = get_param_importances
+    monkeypatch.setitem(sys.modules, "hpint.importance", module)
+    return calls

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-import hpint.visualization
+import hpint.visualization.matplotlib
 from hpint.visualization import _common
 
 
@@ -48,9 +48,9 @@ def test_finite_values_drops_nan_and_inf(study) -> None:
 
 def test_missing_matplotlib_names_the_extra(monkeypatch, study) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
-    assert hpint.visualization.is_available() is False
+    assert hpint.visualization.matplotlib.is_available() is False
     with pytest.raises(ImportError, match=r'pip install "hpint\[plot\]"'):
-        hpint.visualization.plot_optimization_history(study)
+        hpint.visualization.matplotlib.plot_optimization_history(study)
 
 
 def _backend_after_a_plot(env: dict[str, str], before: str = "") -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hpint.visualization import plot_contour
 from hpint.visualization._contour import GRID_SIZE, idw_grid
+from hpint.visualization.matplotlib import plot_contour
 
 X = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 2.0])
 LR = np.array([1e-3, 1e-2, 1e-4, 1e-5, 1e-1, 3e-3])

@@ -7,8 +7,8 @@ import pytest
 
 import hpint
 from hpint.trial import create_trial
-from hpint.visualization import plot_edf
 from hpint.visualization._edf import edf_steps
+from hpint.visualization.matplotlib import plot_edf
 
 
 def test_curve_is_monotone_from_zero_to_one_and_steps_at_each_value(study) -> None:

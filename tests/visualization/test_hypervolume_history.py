@@ -9,8 +9,8 @@ import hpint
 from hpint._hypervolume import hypervolume
 from hpint.trial import TrialState, create_trial
 from hpint.trial._constraints import CONSTRAINTS_KEY
-from hpint.visualization import plot_hypervolume_history
 from hpint.visualization._hypervolume_history import hypervolume_history
+from hpint.visualization.matplotlib import plot_hypervolume_history
 
 
 def _study() -> hpint.Study:

@@ -6,7 +6,7 @@ import numpy as np
 
 import hpint
 from hpint.trial import TrialState, create_trial
-from hpint.visualization import plot_intermediate_values
+from hpint.visualization.matplotlib import plot_intermediate_values
 
 
 def _study() -> hpint.Study:

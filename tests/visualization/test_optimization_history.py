@@ -7,7 +7,7 @@ import pytest
 
 import hpint
 from hpint.trial import create_trial
-from hpint.visualization import plot_optimization_history
+from hpint.visualization.matplotlib import plot_optimization_history
 
 VALUES = [3.0, 5.0, 1.0, 4.0, 0.5, 2.0]  # conftest.ROWS' values, trial numbers 0..5
 

@@ -8,7 +8,7 @@ import pytest
 import hpint
 from hpint.distributions import FloatDistribution
 from hpint.trial import create_trial
-from hpint.visualization import plot_parallel_coordinate
+from hpint.visualization.matplotlib import plot_parallel_coordinate
 
 
 def _dimension_axes(ax) -> dict:

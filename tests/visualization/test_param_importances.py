@@ -6,14 +6,11 @@ against the real module once it exists (it is written on another branch).
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pytest
 
 import hpint
-from hpint.visualization import plot_param_importances
+from hpint.visualization.matplotlib import plot_param_importances
 
 
 def _bars(ax) -> dict[str, float]:
@@ -23,21 +20,6 @@ def _bars(ax) -> dict[str, float]:
     (container,) = ax.containers
     width_at = {round(p.get_y() + p.get_height() / 2): p.get_width() for p in container.patches}
     return {name: width_at[row] for name, row in zip(names, rows)}
-
-
-@pytest.fixture
-def fake_importance(monkeypatch) -> list[dict]:
-    """Replace hpint.importance with a stub that records its calls and returns fixed importances."""
-    calls: list[dict] = []
-
-    def get_param_importances(study, *, evaluator=None, params=None, target=None, normalize=True):
-        calls.append({"evaluator": evaluator, "params": params, "target": target})
-        return {"lr": 0.7, "x": 0.29, "kind": 0.005}
-
-    module = types.ModuleType("hpint.importance")
-    module.get_param_importances = get_param_importances
-    monkeypatch.setitem(sys.modules, "hpint.importance", module)
-    return calls
 
 
 def test_bars_follow_the_importances_most_important_on_top(study, fake_importance) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 import hpint
 from hpint.trial import create_trial
-from hpint.visualization import plot_pareto_front
+from hpint.visualization.matplotlib import plot_pareto_front
 
 # multi_study's values (minimize, maximize); the non-dominated ones are trials 0, 1 and 3.
 BEST = [(1.0, 1.0), (2.0, 3.0), (0.5, 0.2)]

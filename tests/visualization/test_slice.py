@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hpint.visualization import plot_slice
+from hpint.visualization.matplotlib import plot_slice
 
 X = [1.0, -2.0, 0.5, 3.0, -1.0, 2.0]
 VALUES = [3.0, 5.0, 1.0, 4.0, 0.5, 2.0]

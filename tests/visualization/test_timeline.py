@@ -11,8 +11,8 @@ from matplotlib.dates import date2num
 
 import hpint
 from hpint.trial import TrialState, create_trial
-from hpint.visualization import plot_timeline
-from hpint.visualization._timeline import STATE_COLORS
+from hpint.visualization.matplotlib import plot_timeline
+from hpint.visualization.matplotlib._timeline import STATE_COLORS
 
 T0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
 

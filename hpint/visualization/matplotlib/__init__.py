@@ -1,20 +1,26 @@
-"""The matplotlib plots under Optuna's module path: ``optuna.visualization.matplotlib.plot_x`` code runs.
+"""The plots drawn with matplotlib (``pip install "hpint[plot]"``), as ``optuna.visualization.matplotlib``.
 
-Same functions as :mod:`hpint.visualization` (which is matplotlib-based already). The name of this
-package is not the matplotlib library: that is imported only inside the plotting functions.
+Each ``plot_*`` returns a ``matplotlib.axes.Axes`` (an array of Axes for the multi-panel slice, contour
+and rank plots), with the same arguments as :mod:`hpint.visualization`'s plotly version, from the same
+data. Save or show with ``ax.figure.savefig("history.png")`` or ``matplotlib.pyplot.show()``.
+
+The name of this package is not the matplotlib library: that is imported only when a plot is drawn, and
+no backend is forced (matplotlib's own choice: ``MPLBACKEND``, ``matplotlib.use``, or Agg without a
+display).
 """
 
-from hpint.visualization._common import is_available
-from hpint.visualization._contour import plot_contour
-from hpint.visualization._edf import plot_edf
-from hpint.visualization._hypervolume_history import plot_hypervolume_history
-from hpint.visualization._intermediate_values import plot_intermediate_values
-from hpint.visualization._optimization_history import plot_optimization_history
-from hpint.visualization._parallel_coordinate import plot_parallel_coordinate
-from hpint.visualization._param_importances import plot_param_importances
-from hpint.visualization._pareto_front import plot_pareto_front
-from hpint.visualization._slice import plot_slice
-from hpint.visualization._timeline import plot_timeline
+from hpint.visualization.matplotlib._contour import plot_contour
+from hpint.visualization.matplotlib._edf import plot_edf
+from hpint.visualization.matplotlib._hypervolume_history import plot_hypervolume_history
+from hpint.visualization.matplotlib._intermediate_values import plot_intermediate_values
+from hpint.visualization.matplotlib._optimization_history import plot_optimization_history
+from hpint.visualization.matplotlib._parallel_coordinate import plot_parallel_coordinate
+from hpint.visualization.matplotlib._param_importances import plot_param_importances
+from hpint.visualization.matplotlib._pareto_front import plot_pareto_front
+from hpint.visualization.matplotlib._rank import plot_rank
+from hpint.visualization.matplotlib._slice import plot_slice
+from hpint.visualization.matplotlib._timeline import plot_timeline
+from hpint.visualization.matplotlib._utils import is_available
 
 __all__ = [
     "is_available",
@@ -26,6 +32,7 @@ __all__ = [
     "plot_parallel_coordinate",
     "plot_param_importances",
     "plot_pareto_front",
+    "plot_rank",
     "plot_slice",
     "plot_timeline",
 ]
