@@ -45,6 +45,14 @@ def test_trials_missing_a_parameter_are_left_out(study) -> None:
 def test_errors_and_empty(study, multi_study) -> None:
     with pytest.raises(ValueError, match="'nope'"):
         plot_parallel_coordinate(study, params=["nope"])
-    with pytest.raises(ValueError, match="`target`"):
-        plot_parallel_coordinate(multi_study)
     assert not plot_parallel_coordinate(hpint.create_study()).collections
+
+
+def test_multi_objective_one_axis_per_objective_coloured_by_pareto_rank(multi_study) -> None:
+    ax = plot_parallel_coordinate(multi_study)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Objective 0", "Objective 1", "x"]
+    (lines,) = ax.collections
+    # Fronts of trials 0-4 (see the plotly test): ranks 0, 0, 2, 0, 1; the worst drawn first.
+    assert list(lines.get_array()) == [2, 1, 0, 0, 0]
+    assert lines.get_cmap().name == "Blues_r"
+    assert ax.figure.axes[-1].get_ylabel() == "Pareto Rank"

@@ -129,11 +129,26 @@ def test_parallel_coordinate_dimensions_hold_the_trials(make_study, direction, r
 def test_parallel_coordinate_errors_and_empty(study, multi_study) -> None:
     with pytest.raises(ValueError, match="'nope'"):
         plot_parallel_coordinate(study, params=["nope"])
-    with pytest.raises(ValueError, match="`target`"):
-        plot_parallel_coordinate(multi_study)
     (trace,) = plot_parallel_coordinate(multi_study, target=lambda t: t.values[0], target_name="loss").data
     assert trace.dimensions[0].label == "loss" and sorted(trace.dimensions[0].values) == [0.5, 1, 2, 2.5, 3]
     assert plot_parallel_coordinate(hpint.create_study()).data == ()
+
+
+def test_parallel_coordinate_multi_objective_coloured_by_pareto_rank(multi_study) -> None:
+    # Values (min, max) of trials 0-4: (1, 1), (2, 3), (3, 2), (0.5, 0.2), (2.5, 3). Fronts: {0, 1, 3},
+    # then {4} (dominated by 1 only), then {2} (dominated by 1 and 4). Worst front drawn first.
+    (trace,) = plot_parallel_coordinate(multi_study).data
+    order = [2, 4, 0, 1, 3]
+    values = [(1.0, 1.0), (2.0, 3.0), (3.0, 2.0), (0.5, 0.2), (2.5, 3.0)]
+    assert [d.label for d in trace.dimensions] == ["Objective 0", "Objective 1", "x"]
+    assert list(trace.dimensions[0].values) == [values[i][0] for i in order]
+    assert list(trace.dimensions[1].values) == [values[i][1] for i in order]
+    assert list(trace.dimensions[2].values) == [float(i) for i in order]
+    assert list(trace.line.color) == [2, 1, 0, 0, 0] and trace.line.reversescale
+    assert trace.line.colorbar.title.text == "Pareto Rank"
+    multi_study.set_metric_names(["loss", "accuracy"])
+    (trace,) = plot_parallel_coordinate(multi_study).data
+    assert [d.label for d in trace.dimensions] == ["loss", "accuracy", "x"]
 
 
 def test_param_importances_bars(study, fake_importance) -> None:

@@ -34,15 +34,15 @@ def plot_parallel_coordinate(
     Args:
         study: the study to plot.
         params: the parameters to show (default: all, sorted by name).
-        target: a function of a trial giving the value to plot; required for several objectives.
+        target: a function of a trial giving the value to plot. Without it, a multi-objective study gets
+            one axis per objective and its lines are coloured by Pareto rank.
         target_name: the value's dimension label and the colour bar's title.
 
     Returns:
         A ``plotly.graph_objects.Figure``.
 
     Raises:
-        ValueError: a name in ``params`` is not a parameter of the study, or several objectives and no
-            ``target``.
+        ValueError: a name in ``params`` is not a parameter of the study.
     """
     go = import_plotly()
     layout = go.Layout(title=TITLE)
@@ -54,11 +54,11 @@ def plot_parallel_coordinate(
         labelangle=30,
         labelside="bottom",
         line={
-            "color": info.values,
+            "color": info.color,
             "colorscale": COLOR_SCALE,
             "reversescale": info.reverse,
             "showscale": True,
-            "colorbar": {"title": target_name},
+            "colorbar": {"title": info.color_title},
         },
     )
     return go.Figure(data=[trace], layout=layout)

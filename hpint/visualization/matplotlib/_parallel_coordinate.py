@@ -32,15 +32,15 @@ def plot_parallel_coordinate(
     Args:
         study: the study to plot.
         params: the parameters to show (default: all, sorted by name).
-        target: a function of a trial giving the value to plot; required for several objectives.
+        target: a function of a trial giving the value to plot. Without it, a multi-objective study gets
+            one axis per objective and its lines are coloured by Pareto rank.
         target_name: the name of the value's axis and of the colour bar.
 
     Returns:
         The matplotlib Axes holding the lines.
 
     Raises:
-        ValueError: a name in ``params`` is not a parameter of the study, or several objectives and no
-            ``target``.
+        ValueError: a name in ``params`` is not a parameter of the study.
     """
     ax = new_axes(TITLE)
     info = parallel_coordinate_info(study, params, target, target_name)
@@ -60,10 +60,10 @@ def _draw(ax: Axes, info: ParallelInfo) -> None:
         _add_axis(ax, i, n, dim)
     normalized = np.column_stack([dim.normalized for dim in info.dims])
     cmap = "Blues_r" if info.reverse else "Blues"
-    norm = Normalize(info.values.min(), info.values.max())
+    norm = Normalize(info.color.min(), info.color.max())
     xs = np.arange(n)
     lines = LineCollection([np.column_stack([xs, row]) for row in normalized], cmap=cmap, norm=norm)
-    lines.set_array(info.values)
+    lines.set_array(info.color)
     ax.add_collection(lines)
     ax.set_xlim(0, max(n - 1, 1))
     ax.set_ylim(0, 1)
@@ -71,7 +71,7 @@ def _draw(ax: Axes, info: ParallelInfo) -> None:
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label=info.dims[0].axis.name, pad=0.12)
+    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label=info.color_title, pad=0.12)
 
 
 def _add_axis(ax: Axes, i: int, n: int, dim: Dimension) -> None:
