@@ -123,15 +123,34 @@ class BLXAlphaCrossover(BaseCrossover):
 class SBXCrossover(BaseCrossover):
     """Simulated binary crossover (SBX, Deb & Agrawal 1995), in its bounded form.
 
-    Children fall near the parents with a spread set by ``eta`` (larger: closer), and the distribution
-    is cut at the bounds rather than clipped. ``eta`` defaults to 2 for one objective and 20 for several,
-    as usual for SBX. Each parameter is crossed with probability 0.5 and otherwise taken from a parent.
+    SBX makes two children, one on each side of the parents' interval, with a spread set by ``eta``
+    (larger: closer); the distribution is cut at the bounds rather than clipped. The sampler needs one
+    child, so the pair is reduced to one as in Optuna: per parameter the two children's values are
+    swapped with ``uniform_crossover_prob``, one of the pair is kept, and each of its values is the
+    child's with ``use_child_gene_prob``, otherwise the matching parent's.
+
+    Args:
+        eta: distribution index; larger keeps children closer to the parents. Defaults to 2 for one
+            objective and 20 for several, as usual for SBX.
+        uniform_crossover_prob: per-parameter probability of swapping the two children's values, in
+            [0, 1] (``p`` and ``1 - p`` are equivalent, as one of the pair is kept at random).
+        use_child_gene_prob: per-parameter probability of using the child's value rather than the
+            parent's, in (0, 1] (with 0 no parameter would ever be crossed).
+
+    Raises:
+        ValueError: a negative ``eta`` or a probability outside its range.
     """
 
-    def __init__(self, eta: float | None = None) -> None:
-        if eta is not None and (isinstance(eta, bool) or not isinstance(eta, (int, float)) or not eta >= 0):
-            raise ValueError(f"`eta` must be a non-negative number or None, not {eta!r}.")
+    def __init__(
+        self,
+        eta: float | None = None,
+        uniform_crossover_prob: float = 0.5,
+        use_child_gene_prob: float = 0.5,
+    ) -> None:
+        _check_sbx_arguments(eta, uniform_crossover_prob, use_child_gene_prob)
         self._eta = None if eta is None else float(eta)
+        self._uniform_crossover_prob = float(uniform_crossover_prob)
+        self._use_child_gene_prob = float(use_child_gene_prob)
 
     @property
     def n_parents(self) -> int:
@@ -151,19 +170,55 @@ class SBXCrossover(BaseCrossover):
         y1 = parents_params.min(axis=0)
         y2 = parents_params.max(axis=0)
         u = rng.rand(len(y1))
-        cross = rng.rand(len(y1)) < 0.5
-        pick_second = rng.rand(len(y1)) < 0.5
         gap = y2 - y1
         with np.errstate(divide="ignore", invalid="ignore"):
             c1 = 0.5 * (y1 + y2 - _sbx_beta(1.0 + 2.0 * (y1 - low) / gap, u, eta) * gap)
             c2 = 0.5 * (y1 + y2 + _sbx_beta(1.0 + 2.0 * (high - y2) / gap, u, eta) * gap)
-        child = np.where(pick_second, c2, c1)
-        crossed = cross & (gap > 1e-14)
-        parent = np.where(pick_second, parents_params[1], parents_params[0])
-        return np.clip(np.where(crossed, child, parent), low, high)
+        spread = gap > 1e-14  # equal parents have no spread to draw from: both children are the parent
+        c1, c2 = np.where(spread, c1, y1), np.where(spread, c2, y2)
+        child = _keep_one_child(
+            rng, (c1, c2), parents_params[:2], self._uniform_crossover_prob, self._use_child_gene_prob
+        )
+        return np.clip(child, low, high)
 
     def __repr__(self) -> str:
-        return f"SBXCrossover(eta={self._eta})"
+        return (
+            f"SBXCrossover(eta={self._eta}, uniform_crossover_prob={self._uniform_crossover_prob}, "
+            f"use_child_gene_prob={self._use_child_gene_prob})"
+        )
+
+
+def _check_sbx_arguments(
+    eta: float | None, uniform_crossover_prob: float, use_child_gene_prob: float
+) -> None:
+    """The checks SBX and vSBX share (Optuna's ranges)."""
+    if eta is not None:
+        _check_non_negative("eta", eta)
+    _check_probability("uniform_crossover_prob", uniform_crossover_prob)
+    _check_probability("use_child_gene_prob", use_child_gene_prob)
+    if use_child_gene_prob == 0:
+        raise ValueError("`use_child_gene_prob` must be in (0, 1], not 0: with 0 the child is a parent.")
+
+
+def _keep_one_child(
+    rng: np.random.RandomState,
+    children: tuple[np.ndarray, np.ndarray],
+    parents: np.ndarray,
+    uniform_crossover_prob: float,
+    use_child_gene_prob: float,
+) -> np.ndarray:
+    """One child out of a crossover's two, ``children[k]`` paired with ``parents[k]``.
+
+    Per parameter the pairs' values are swapped with ``uniform_crossover_prob``; one of the pairs is
+    kept; each of its values is the child's with ``use_child_gene_prob``, otherwise the paired parent's.
+    """
+    import numpy as np
+
+    n = len(children[0])
+    second = (rng.rand() < 0.5) ^ (rng.rand(n) < uniform_crossover_prob)
+    child = np.where(second, children[1], children[0])
+    parent = np.where(second, parents[1], parents[0])
+    return np.where(rng.rand(n) < use_child_gene_prob, child, parent)
 
 
 def _sbx_beta(beta: np.ndarray, u: np.ndarray, eta: float) -> np.ndarray:
@@ -297,12 +352,7 @@ class VSBXCrossover(BaseCrossover):
         uniform_crossover_prob: float = 0.5,
         use_child_gene_prob: float = 0.5,
     ) -> None:
-        if eta is not None:
-            _check_non_negative("eta", eta)
-        _check_probability("uniform_crossover_prob", uniform_crossover_prob)
-        _check_probability("use_child_gene_prob", use_child_gene_prob)
-        if use_child_gene_prob == 0:
-            raise ValueError("`use_child_gene_prob` must be in (0, 1]: with 0 the child is a parent.")
+        _check_sbx_arguments(eta, uniform_crossover_prob, use_child_gene_prob)
         self._eta = None if eta is None else float(eta)
         self._uniform_crossover_prob = float(uniform_crossover_prob)
         self._use_child_gene_prob = float(use_child_gene_prob)
@@ -327,11 +377,10 @@ class VSBXCrossover(BaseCrossover):
         beta = np.power(0.5 / np.where(u <= 0.5, np.maximum(u, 1e-300), 1.0 - u), 1.0 / (eta + 1.0))
         side = np.where(u <= 0.5, -1.0, 1.0)  # away from the other parent, or towards and past it
         shift = side * 0.5 * (beta - 1.0) * (x2 - x1)
-        c1, c2 = x1 + shift, x2 - shift
-        second = (rng.rand() < 0.5) ^ (rng.rand(len(x1)) < self._uniform_crossover_prob)
-        child = np.where(second, c2, c1)
-        parent = np.where(second, x2, x1)
-        return np.where(rng.rand(len(x1)) < self._use_child_gene_prob, child, parent)
+        children = (x1 + shift, x2 - shift)
+        return _keep_one_child(
+            rng, children, parents_params[:2], self._uniform_crossover_prob, self._use_child_gene_prob
+        )
 
     def __repr__(self) -> str:
         return (
