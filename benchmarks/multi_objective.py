@@ -13,7 +13,8 @@ means with Welch's t (and the paired t over seeds, the pairing being the seed).
 Samplers: hpint's ``TPESampler(seed=s)`` (the default with several objectives; univariate, like Optuna's),
 ``NSGAIISampler`` and ``RandomSampler``, and Optuna's ``TPESampler(seed=s)`` (also its default with several
 objectives) when Optuna is installed. On request: hpint's ``NSGAIIISampler`` and Optuna's ``NSGAIISampler``
-and ``NSGAIIISampler`` (the genetic samplers with their defaults: populations of 50). ``--multivariate``
+and ``NSGAIIISampler`` (the genetic samplers with their defaults: populations of 50), and both libraries'
+``NSGAIISampler(crossover=SBXCrossover())`` (``hpint-nsgaii-sbx``, ``optuna-nsgaii-sbx``). ``--multivariate``
 passes ``multivariate=True`` to both TPEs.
 
     python benchmarks/multi_objective.py --seeds 2                  # a quick look
@@ -152,10 +153,18 @@ def _samplers(multivariate: bool) -> dict[str, tuple[str, Callable[[int], Any]]]
         out["optuna-tpe"] = ("optuna", lambda s: optuna.samplers.TPESampler(seed=s, **kw))
         out["optuna-nsgaii"] = ("optuna", lambda s: optuna.samplers.NSGAIISampler(seed=s))
         out["optuna-nsgaiii"] = ("optuna", lambda s: optuna.samplers.NSGAIIISampler(seed=s))
+        out["optuna-nsgaii-sbx"] = (
+            "optuna",
+            lambda s: optuna.samplers.NSGAIISampler(seed=s, crossover=optuna.samplers.nsgaii.SBXCrossover()),
+        )
     except ImportError:
         pass
     out["hpint-nsgaii"] = ("hpint", lambda s: hs.NSGAIISampler(seed=s))
     out["hpint-nsgaiii"] = ("hpint", lambda s: hs.NSGAIIISampler(seed=s))
+    out["hpint-nsgaii-sbx"] = (
+        "hpint",
+        lambda s: hs.NSGAIISampler(seed=s, crossover=hs.nsgaii.SBXCrossover()),
+    )
     out["hpint-random"] = ("hpint", lambda s: hs.RandomSampler(seed=s))
     return out
 
@@ -249,7 +258,14 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     available = list(_samplers(False))
-    on_request = {"dtlz2_5", "hpint-nsgaiii", "optuna-nsgaii", "optuna-nsgaiii"}
+    on_request = {
+        "dtlz2_5",
+        "hpint-nsgaiii",
+        "hpint-nsgaii-sbx",
+        "optuna-nsgaii",
+        "optuna-nsgaiii",
+        "optuna-nsgaii-sbx",
+    }
     problems = [p for p in PROBLEMS if p not in on_request]
     parser.add_argument("--problems", nargs="+", default=problems, choices=list(PROBLEMS))
     samplers = [s for s in available if s not in on_request]

@@ -18,6 +18,7 @@ __all__ = [
     "StorageSchemaError",
     "UpdateFinishedTrialError",
     "CLIUsageError",
+    "ExperimentalWarning",
 ]
 
 
@@ -62,3 +63,13 @@ class UpdateFinishedTrialError(HpintError, RuntimeError):
 
 class CLIUsageError(HpintError):
     """The command line was used wrongly."""
+
+
+class ExperimentalWarning(Warning):
+    """Warns that a feature's interface may still change; Optuna's category of the same name.
+
+    Issued when a genetic sampler is given one of the strategy hooks whose signatures Optuna marks
+    experimental (``child_generation_strategy``, ...). Scripts written for Optuna that silence it,
+    ``warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)``, work unchanged.
+    Not an error, so not an :class:`HpintError`.
+    """

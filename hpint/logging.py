@@ -18,6 +18,7 @@ __all__ = [
     "INFO",
     "WARN",
     "WARNING",
+    "create_default_formatter",
     "get_logger",
     "get_verbosity",
     "set_verbosity",
@@ -38,13 +39,22 @@ class _Formatter(logging.Formatter):
         return super().format(record)
 
 
+def create_default_formatter() -> logging.Formatter:
+    """A new formatter of the kind hpint's default handler uses: ``[I 2026-01-01 12:00:00,000] message``.
+
+    For an application that installs its own handler (after ``disable_default_handler()``) but wants
+    hpint's line format. Plain text, no colours, so logs stay greppable when redirected.
+    """
+    return _Formatter("[%(levelletter)s %(asctime)s] %(message)s")
+
+
 def _configure() -> None:
     global _handler
     with _lock:
         if _handler is not None:
             return
         _handler = logging.StreamHandler(sys.stderr)
-        _handler.setFormatter(_Formatter("[%(levelletter)s %(asctime)s] %(message)s"))
+        _handler.setFormatter(create_default_formatter())
         root = logging.getLogger(_ROOT)
         root.addHandler(_handler)
         root.setLevel(INFO)

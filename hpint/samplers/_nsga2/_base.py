@@ -14,13 +14,15 @@ import abc
 import math
 import os
 import threading
+import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpint._pareto import to_minimization
 from hpint._thread_lock import ThreadLock
 from hpint.distributions import BaseDistribution
+from hpint.exceptions import ExperimentalWarning
 from hpint.samplers._constraints import check_constraints_func, store_constraints
 from hpint.samplers._ga import BaseGASampler
 from hpint.samplers._ga._population import PARENTS_OF_KEY
@@ -39,8 +41,15 @@ if TYPE_CHECKING:
 
     from hpint.study._study import Study
 
-#: ``f(study, candidates) -> survivors``: a user's replacement of the survival rule.
+#: ``f(study, candidates) -> survivors``: a user's replacement of the survival rule. The candidates are
+#: Optuna's: the previous generation's COMPLETE trials, then that generation's parents.
 EliteSelection = Callable[["Study", list[FrozenTrial]], list[FrozenTrial]]
+#: ``f(study, search_space, parent_population) -> params``: a user's replacement of breeding, returning
+#: the new trial's parameters (external values) for names of the relative search space.
+ChildGeneration = Callable[["Study", dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]]
+#: ``f(study, trial, state, values) -> None``: a user's replacement of the work done as a trial ends
+#: (by default, storing ``constraints_func``'s values).
+AfterTrial = Callable[["Study", FrozenTrial, TrialState, Sequence[float] | None], None]
 
 #: Per thread: a generator re-seeded for every draw.
 _local = threading.local()
@@ -64,8 +73,8 @@ class NSGASamplerBase(BaseGASampler):
         seed: int | None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None,
         elite_population_selection_strategy: EliteSelection | None,
-        child_generation_strategy: Any,
-        after_trial_strategy: Any,
+        child_generation_strategy: ChildGeneration | None,
+        after_trial_strategy: AfterTrial | None,
     ) -> None:
         crossover = crossover if crossover is not None else UniformCrossover(swapping_prob)
         _check_args(population_size, mutation_prob, crossover, crossover_prob, swapping_prob, seed)
@@ -74,21 +83,14 @@ class NSGASamplerBase(BaseGASampler):
                 f"`mutation` must be a BaseMutation instance (e.g. PolynomialMutation()) or None, "
                 f"not {mutation!r}."
             )
-        unsupported = {
-            "child_generation_strategy": child_generation_strategy,
-            "after_trial_strategy": after_trial_strategy,
-        }
-        for name, hook in unsupported.items():
-            if hook is not None:
-                raise ValueError(
-                    f"`{name}` is not supported by hpint's {type(self).__name__}; leave it None."
-                )
         check_constraints_func(constraints_func)
-        selector = elite_population_selection_strategy
-        if selector is not None and not callable(selector):
-            raise ValueError(
-                f"`elite_population_selection_strategy` must be callable or None, not {selector!r}."
-            )
+        _check_hooks(
+            {
+                "elite_population_selection_strategy": elite_population_selection_strategy,
+                "child_generation_strategy": child_generation_strategy,
+                "after_trial_strategy": after_trial_strategy,
+            }
+        )
         super().__init__(population_size)
         self._mutation = mutation
         self._mutation_prob = mutation_prob
@@ -99,6 +101,8 @@ class NSGASamplerBase(BaseGASampler):
         self._base_seed = _entropy() if seed is None else int(seed)
         self._constraints_func = constraints_func
         self._select = elite_population_selection_strategy or self._select_elite
+        self._child_generation_strategy = child_generation_strategy
+        self._after_trial_strategy = after_trial_strategy
         self._search_space = IntersectionSearchSpace()
         self._population_cache: tuple | None = None
         self._lock = ThreadLock()
@@ -119,11 +123,9 @@ class NSGASamplerBase(BaseGASampler):
         self._base_seed = _entropy()
 
     def select_parent(self, study: Study, generation: int) -> list[FrozenTrial]:
-        """The survivors of generation ``generation - 1``'s parents and children."""
-        parents = self.get_parent_population(study, generation - 1)
-        seen = {t.number for t in parents}
-        children = [t for t in self.get_population(study, generation - 1) if t.number not in seen]
-        return self._select(study, parents + children)
+        """The survivors of generation ``generation - 1``'s children and parents (Optuna's order)."""
+        children = self.get_population(study, generation - 1)
+        return self._select(study, children + self.get_parent_population(study, generation - 1))
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         return {k: v for k, v in self._search_space.calculate(study).items() if not v.single()}
@@ -138,6 +140,9 @@ class NSGASamplerBase(BaseGASampler):
         writer = trial.system_attrs.get(PARENTS_OF_KEY)
         if writer is None:
             return {}  # generation 0: random
+        if self._child_generation_strategy is not None:
+            parents = self._parents.members(study, trials, generation, writer)
+            return self._custom_child(study, search_space, parents) if parents else {}
         population, ranks, crowding = self._population(study, trials, generation, writer)
         if not population:
             return {}
@@ -164,7 +169,26 @@ class NSGASamplerBase(BaseGASampler):
     def after_trial(
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
-        store_constraints(study, trial, state, values, self._constraints_func)
+        if self._after_trial_strategy is not None:
+            self._after_trial_strategy(study, trial, state, values)
+        else:
+            store_constraints(study, trial, state, values, self._constraints_func)
+
+    def _custom_child(
+        self, study: Study, search_space: dict[str, BaseDistribution], parents: list[FrozenTrial]
+    ) -> dict[str, Any]:
+        """The user's ``child_generation_strategy`` output, checked: legal values of the search space."""
+        assert self._child_generation_strategy is not None
+        params = self._child_generation_strategy(study, search_space, parents)
+        if not isinstance(params, Mapping):
+            raise TypeError(f"`child_generation_strategy` must return a dict of parameters, not {params!r}.")
+        for name, value in params.items():
+            if name in search_space and not _is_legal(value, search_space[name]):
+                raise ValueError(
+                    f"`child_generation_strategy` returned {value!r} for {name!r}, which is not a value "
+                    f"of {search_space[name]!r}."
+                )
+        return dict(params)
 
     # ---- selection ----
     def _population(
@@ -195,6 +219,8 @@ class NSGASamplerBase(BaseGASampler):
     def _select_elite(self, study: Study, candidates: list[FrozenTrial]) -> list[FrozenTrial]:
         if not candidates:
             return []
+        # By number: ties are broken by position, and the survivors should depend on who competes only.
+        candidates = sorted(candidates, key=lambda t: t.number)
         loss, violation = self._objectives(study, candidates)
         return [candidates[i] for i in self._survivors(loss, violation, candidates)]
 
@@ -228,6 +254,28 @@ def _check_args(
             raise ValueError(f"`{name}` must be a probability in [0, 1], not {p!r}.")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"`seed` must be an integer or None, not {type(seed).__name__} ({seed!r}).")
+
+
+def _check_hooks(hooks: dict[str, Any]) -> None:
+    """Each hook must be callable or None; a given one warns: its signature is Optuna's experimental one."""
+    for name, hook in hooks.items():
+        if hook is None:
+            continue
+        if not callable(hook):
+            raise ValueError(f"`{name}` must be callable or None, not {hook!r}.")
+        warnings.warn(
+            f"`{name}` follows Optuna's experimental interface, which may change.",
+            ExperimentalWarning,
+            stacklevel=4,  # the sampler's constructor call
+        )
+
+
+def _is_legal(value: Any, dist: BaseDistribution) -> bool:
+    """Whether ``value`` (external representation) is a value ``dist`` can take."""
+    try:
+        return bool(dist._contains(dist.to_internal_repr(value)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _violation(trial: FrozenTrial) -> float:

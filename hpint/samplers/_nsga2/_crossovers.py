@@ -120,22 +120,76 @@ class BLXAlphaCrossover(BaseCrossover):
         return f"BLXAlphaCrossover(alpha={self._alpha})"
 
 
-class SBXCrossover(BaseCrossover):
-    """Simulated binary crossover (SBX, Deb & Agrawal 1995), in its bounded form.
+class _TwoChildCrossover(BaseCrossover):
+    """What SBX and vSBX share: Optuna's three arguments, and keeping one of the two children they make.
 
-    Children fall near the parents with a spread set by ``eta`` (larger: closer), and the distribution
-    is cut at the bounds rather than clipped. ``eta`` defaults to 2 for one objective and 20 for several,
-    as usual for SBX. Each parameter is crossed with probability 0.5 and otherwise taken from a parent.
+    The sampler needs one child per crossover. Per parameter the two children's values are swapped with
+    ``uniform_crossover_prob``; one of the two is kept at random; each of its values is the child's
+    with ``use_child_gene_prob``, otherwise the value of the parent paired with that child.
     """
 
-    def __init__(self, eta: float | None = None) -> None:
-        if eta is not None and (isinstance(eta, bool) or not isinstance(eta, (int, float)) or not eta >= 0):
-            raise ValueError(f"`eta` must be a non-negative number or None, not {eta!r}.")
+    def __init__(
+        self,
+        eta: float | None = None,
+        uniform_crossover_prob: float = 0.5,
+        use_child_gene_prob: float = 0.5,
+    ) -> None:
+        if eta is not None:
+            _check_non_negative("eta", eta)
+        _check_probability("uniform_crossover_prob", uniform_crossover_prob)
+        _check_probability("use_child_gene_prob", use_child_gene_prob)
+        if use_child_gene_prob == 0:
+            raise ValueError("`use_child_gene_prob` must be in (0, 1], not 0: with 0 the child is a parent.")
         self._eta = None if eta is None else float(eta)
+        self._uniform_crossover_prob = float(uniform_crossover_prob)
+        self._use_child_gene_prob = float(use_child_gene_prob)
 
     @property
     def n_parents(self) -> int:
         return 2
+
+    def _eta_for(self, study: Study) -> float:
+        """``eta``, or its usual default: 2 for one objective (wide), 20 for several (close)."""
+        return self._eta if self._eta is not None else (20.0 if len(study.directions) > 1 else 2.0)
+
+    def _keep_one(
+        self, children: tuple[np.ndarray, np.ndarray], parents: np.ndarray, rng: np.random.RandomState
+    ) -> np.ndarray:
+        """One child out of two, ``children[k]`` paired with ``parents[k]``."""
+        import numpy as np
+
+        n = len(children[0])
+        second = (rng.rand() < 0.5) ^ (rng.rand(n) < self._uniform_crossover_prob)
+        child = np.where(second, children[1], children[0])
+        parent = np.where(second, parents[1], parents[0])
+        return np.where(rng.rand(n) < self._use_child_gene_prob, child, parent)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(eta={self._eta}, uniform_crossover_prob="
+            f"{self._uniform_crossover_prob}, use_child_gene_prob={self._use_child_gene_prob})"
+        )
+
+
+class SBXCrossover(_TwoChildCrossover):
+    """Simulated binary crossover (SBX, Deb & Agrawal 1995), in its bounded form.
+
+    SBX makes two children, one on each side of the parents' interval, with a spread set by ``eta``
+    (larger: closer); the distribution is cut at the bounds rather than clipped. One of them is kept,
+    mixed with the other and with the parents as Optuna's two probabilities say (below). The defaults
+    cross each parameter with probability 0.5, taking either child's value equally often.
+
+    Args:
+        eta: distribution index; larger keeps children closer to the parents. Defaults to 2 for one
+            objective and 20 for several, as usual for SBX.
+        uniform_crossover_prob: per-parameter probability of swapping the two children's values, in
+            [0, 1] (``p`` and ``1 - p`` are equivalent, as one of the pair is kept at random).
+        use_child_gene_prob: per-parameter probability of using the child's value rather than the
+            parent's, in (0, 1] (with 0 no parameter would ever be crossed).
+
+    Raises:
+        ValueError: a negative ``eta`` or a probability outside its range.
+    """
 
     def crossover(
         self,
@@ -146,24 +200,18 @@ class SBXCrossover(BaseCrossover):
     ) -> np.ndarray:
         import numpy as np
 
-        eta = self._eta if self._eta is not None else (20.0 if len(study.directions) > 1 else 2.0)
+        eta = self._eta_for(study)
         low, high = search_space_bounds[:, 0], search_space_bounds[:, 1]
         y1 = parents_params.min(axis=0)
         y2 = parents_params.max(axis=0)
         u = rng.rand(len(y1))
-        cross = rng.rand(len(y1)) < 0.5
-        pick_second = rng.rand(len(y1)) < 0.5
         gap = y2 - y1
         with np.errstate(divide="ignore", invalid="ignore"):
             c1 = 0.5 * (y1 + y2 - _sbx_beta(1.0 + 2.0 * (y1 - low) / gap, u, eta) * gap)
             c2 = 0.5 * (y1 + y2 + _sbx_beta(1.0 + 2.0 * (high - y2) / gap, u, eta) * gap)
-        child = np.where(pick_second, c2, c1)
-        crossed = cross & (gap > 1e-14)
-        parent = np.where(pick_second, parents_params[1], parents_params[0])
-        return np.clip(np.where(crossed, child, parent), low, high)
-
-    def __repr__(self) -> str:
-        return f"SBXCrossover(eta={self._eta})"
+        spread = gap > 1e-14  # equal parents have no spread to draw from: both children are the parent
+        c1, c2 = np.where(spread, c1, y1), np.where(spread, c2, y2)
+        return np.clip(self._keep_one((c1, c2), parents_params[:2], rng), low, high)
 
 
 def _sbx_beta(beta: np.ndarray, u: np.ndarray, eta: float) -> np.ndarray:
@@ -273,7 +321,7 @@ class UNDXCrossover(BaseCrossover):
         return f"UNDXCrossover(sigma_xi={self._sigma_xi}, sigma_eta={self._sigma_eta})"
 
 
-class VSBXCrossover(BaseCrossover):
+class VSBXCrossover(_TwoChildCrossover):
     """vSBX (Ballester & Carter 2003): SBX whose two children spread around their own parent both ways.
 
     SBX puts each child on one side of its parent (towards or away from the other one, depending on
@@ -291,26 +339,6 @@ class VSBXCrossover(BaseCrossover):
             parent's, in (0, 1].
     """
 
-    def __init__(
-        self,
-        eta: float | None = None,
-        uniform_crossover_prob: float = 0.5,
-        use_child_gene_prob: float = 0.5,
-    ) -> None:
-        if eta is not None:
-            _check_non_negative("eta", eta)
-        _check_probability("uniform_crossover_prob", uniform_crossover_prob)
-        _check_probability("use_child_gene_prob", use_child_gene_prob)
-        if use_child_gene_prob == 0:
-            raise ValueError("`use_child_gene_prob` must be in (0, 1]: with 0 the child is a parent.")
-        self._eta = None if eta is None else float(eta)
-        self._uniform_crossover_prob = float(uniform_crossover_prob)
-        self._use_child_gene_prob = float(use_child_gene_prob)
-
-    @property
-    def n_parents(self) -> int:
-        return 2
-
     def crossover(
         self,
         parents_params: np.ndarray,
@@ -320,24 +348,14 @@ class VSBXCrossover(BaseCrossover):
     ) -> np.ndarray:
         import numpy as np
 
-        eta = self._eta if self._eta is not None else (20.0 if len(study.directions) > 1 else 2.0)
+        eta = self._eta_for(study)
         x1, x2 = parents_params[0], parents_params[1]
         u = rng.rand(len(x1))
         # SBX's expanding spread factor, beta >= 1, from whichever half of [0, 1) u fell in.
         beta = np.power(0.5 / np.where(u <= 0.5, np.maximum(u, 1e-300), 1.0 - u), 1.0 / (eta + 1.0))
         side = np.where(u <= 0.5, -1.0, 1.0)  # away from the other parent, or towards and past it
         shift = side * 0.5 * (beta - 1.0) * (x2 - x1)
-        c1, c2 = x1 + shift, x2 - shift
-        second = (rng.rand() < 0.5) ^ (rng.rand(len(x1)) < self._uniform_crossover_prob)
-        child = np.where(second, c2, c1)
-        parent = np.where(second, x2, x1)
-        return np.where(rng.rand(len(x1)) < self._use_child_gene_prob, child, parent)
-
-    def __repr__(self) -> str:
-        return (
-            f"VSBXCrossover(eta={self._eta}, uniform_crossover_prob={self._uniform_crossover_prob}, "
-            f"use_child_gene_prob={self._use_child_gene_prob})"
-        )
+        return self._keep_one((x1 + shift, x2 - shift), parents_params[:2], rng)
 
 
 def _check_non_negative(name: str, value: float) -> None:

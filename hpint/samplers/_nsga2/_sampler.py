@@ -12,9 +12,9 @@ resumed with the same seed proposes what the uninterrupted run would have.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hpint.samplers._nsga2._base import EliteSelection, NSGASamplerBase
+from hpint.samplers._nsga2._base import AfterTrial, ChildGeneration, EliteSelection, NSGASamplerBase
 from hpint.samplers._nsga2._crossovers import BaseCrossover
 from hpint.samplers._nsga2._mutations import BaseMutation
 from hpint.samplers._nsga2._selection import rank_and_crowding, select_elite
@@ -66,16 +66,29 @@ class NSGAIISampler(NSGASamplerBase):
             ends; a trial is feasible when every value is ``<= 0``. Feasible trials dominate infeasible
             ones, and infeasible ones are compared by total violation. The values are stored in the
             trial's ``system_attrs["constraints"]``.
-        elite_population_selection_strategy: ``f(study, population) -> survivors`` replacing the default
-            survival rule (a list of trials at most ``population_size`` long is expected).
+        elite_population_selection_strategy: ``f(study, candidates) -> survivors`` replacing the default
+            survival rule, called once per generation ``g`` with, as in Optuna, the COMPLETE trials of
+            generation ``g - 1`` followed by that generation's parents (a list of trials at most
+            ``population_size`` long is expected; it becomes generation ``g``'s parents).
         elite_population_selector_func: the same, under the name Optuna used before 5.0.
-        child_generation_strategy, after_trial_strategy: Optuna's hooks; not supported, must be None.
+        child_generation_strategy: ``f(study, search_space, parent_population) -> params`` replacing
+            breeding (tournaments, crossover, mutation) from generation 1 on: ``search_space`` is the
+            relative search space (``{name: distribution}``), ``parent_population`` the trial's
+            generation's parents (COMPLETE ``FrozenTrial`` s), and the returned dict's values (external
+            representation, e.g. ``"relu"`` or ``0.01``) are the new trial's; names it leaves out are
+            drawn uniformly at random. ``mutation``, ``crossover`` and their probabilities are then unused.
+        after_trial_strategy: ``f(study, trial, state, values) -> None`` replacing the work done as a
+            trial ends (by default, calling ``constraints_func`` and storing its values); ``state`` is
+            COMPLETE, PRUNED or FAIL and ``values`` the objective values or None, as the study passes
+            them to ``after_trial``.
+        The three strategy hooks warn with :class:`~hpint.exceptions.ExperimentalWarning`, as in Optuna.
 
     Raises:
         ValueError: a ``population_size`` below 2 or smaller than the crossover's number of parents,
             a probability outside [0, 1], a ``crossover`` that is not a ``BaseCrossover``, a ``mutation``
-            that is not a ``BaseMutation``, or a
-            non-callable ``constraints_func``, or both names of the survival hook.
+            that is not a ``BaseMutation``, a non-callable ``constraints_func`` or strategy hook, or
+            both names of the survival hook. While sampling, a ``child_generation_strategy`` returning
+            something other than a dict (``TypeError``) or an illegal value for a parameter.
     """
 
     def __init__(
@@ -90,8 +103,8 @@ class NSGAIISampler(NSGASamplerBase):
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
         elite_population_selection_strategy: EliteSelection | None = None,
-        child_generation_strategy: Any = None,
-        after_trial_strategy: Any = None,
+        child_generation_strategy: ChildGeneration | None = None,
+        after_trial_strategy: AfterTrial | None = None,
         elite_population_selector_func: EliteSelection | None = None,
     ) -> None:
         if elite_population_selector_func is not None and elite_population_selection_strategy is not None:

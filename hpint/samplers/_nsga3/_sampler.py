@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hpint._pareto import constrained_ranks
-from hpint.samplers._nsga2._base import EliteSelection, NSGASamplerBase
+from hpint.samplers._nsga2._base import AfterTrial, ChildGeneration, EliteSelection, NSGASamplerBase
 from hpint.samplers._nsga2._crossovers import BaseCrossover
 from hpint.samplers._nsga2._mutations import BaseMutation
 from hpint.samplers._nsga3._reference_points import check_reference_points, das_dennis_points
@@ -70,8 +70,8 @@ class NSGAIIISampler(NSGASamplerBase):
         reference_points: np.ndarray | None = None,
         dividing_parameter: int = 3,
         elite_population_selection_strategy: EliteSelection | None = None,
-        child_generation_strategy: Any = None,
-        after_trial_strategy: Any = None,
+        child_generation_strategy: ChildGeneration | None = None,
+        after_trial_strategy: AfterTrial | None = None,
     ) -> None:
         super().__init__(
             population_size=population_size,

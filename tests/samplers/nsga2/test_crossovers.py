@@ -97,6 +97,58 @@ def test_sbx_default_eta_is_wider_for_one_objective_than_for_several() -> None:
     assert _distance_to_parents(one, parents) > 3 * _distance_to_parents(several, parents)
 
 
+def test_sbx_use_child_gene_prob_is_the_share_of_crossed_values() -> None:
+    parents = _parents(2)
+    for p in (0.3, 0.5, 1.0):
+        children = _children(SBXCrossover(eta=2.0, use_child_gene_prob=p), parents)
+        inherited = (children == parents[0]) | (children == parents[1])
+        assert inherited.mean() == pytest.approx(1.0 - p, abs=0.03), p
+
+
+def _share_on_one_side(children: np.ndarray, parents: np.ndarray) -> float:
+    """The share of children whose values all lie on the same side of the parents' midpoints."""
+    below = children < parents.mean(axis=0)
+    return float((below.all(axis=1) | ~below.any(axis=1)).mean())
+
+
+def test_sbx_uniform_crossover_prob_mixes_the_two_children_per_parameter() -> None:
+    # The first SBX child is below the parents' midpoint, the second above. Without swaps the kept
+    # child is one of them whole; each swap moves one value to the other side.
+    parents = _parents(2)
+    for q, expected in ((0.0, 1.0), (1.0, 1.0), (0.2, 0.8**3 + 0.2**3), (0.5, 0.25)):
+        children = _children(SBXCrossover(uniform_crossover_prob=q, use_child_gene_prob=1.0), parents)
+        assert _share_on_one_side(children, parents) == pytest.approx(expected, abs=0.03), q
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"eta": 5.0, "uniform_crossover_prob": 0.1, "use_child_gene_prob": 0.9}],
+    ids=repr,
+)
+def test_sbx_children_are_distributed_like_optunas(kwargs: dict) -> None:
+    """Same arguments, same distribution: per parameter (ECDFs) and jointly (the swap statistic)."""
+    optuna = pytest.importorskip("optuna")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna marks its SBX experimental
+        theirs = optuna.samplers.nsgaii.SBXCrossover(**kwargs)
+        optuna_study = optuna.create_study(directions=["minimize", "minimize"])
+    # Two values near a bound; the first parent is the lower one in two parameters, not in the third.
+    parents = np.array([[0.05, -1.0, 19.5], [0.6, 3.0, 12.0]])
+    rng = np.random.RandomState(1)
+    reference = np.array([theirs.crossover(parents, rng, optuna_study, BOUNDS) for _ in range(4000)])
+    ours = _children(SBXCrossover(**kwargs), parents, n=4000, study=MO_STUDY)
+    grid = np.sort(np.concatenate([ours, reference]), axis=0)
+    for j in range(parents.shape[1]):
+        ecdf_ours = np.searchsorted(np.sort(ours[:, j]), grid[:, j], side="right") / len(ours)
+        ecdf_theirs = np.searchsorted(np.sort(reference[:, j]), grid[:, j], side="right") / len(reference)
+        assert np.abs(ecdf_ours - ecdf_theirs).max() < 0.05, j  # KS distance; 0.044 is p = 0.001
+    assert _share_on_one_side(ours, parents) == pytest.approx(
+        _share_on_one_side(reference, parents), abs=0.04
+    )
+
+
 def test_spx_keeps_the_parents_centre_and_spreads_beyond_them() -> None:
     parents = _parents(3)
     children = _children(SPXCrossover(), parents, n=4000)
@@ -110,6 +162,12 @@ def test_spx_keeps_the_parents_centre_and_spreads_beyond_them() -> None:
         (lambda: UniformCrossover(1.5), "swapping_prob"),
         (lambda: BLXAlphaCrossover(-0.1), "alpha"),
         (lambda: SBXCrossover(eta=-1), "eta"),
+        (lambda: SBXCrossover(uniform_crossover_prob=1.5), "uniform_crossover_prob.*1.5"),
+        (lambda: SBXCrossover(uniform_crossover_prob=-0.1), "uniform_crossover_prob.*-0.1"),
+        (lambda: SBXCrossover(uniform_crossover_prob="0.5"), "uniform_crossover_prob.*'0.5'"),
+        (lambda: SBXCrossover(use_child_gene_prob=0.0), "use_child_gene_prob.*0"),
+        (lambda: SBXCrossover(use_child_gene_prob=1.01), "use_child_gene_prob.*1.01"),
+        (lambda: SBXCrossover(use_child_gene_prob=True), "use_child_gene_prob.*True"),
         (lambda: SPXCrossover(epsilon=0), "epsilon"),
         (lambda: UNDXCrossover(sigma_xi=-0.5), "sigma_xi"),
         (lambda: UNDXCrossover(sigma_eta="0.1"), "sigma_eta"),
@@ -223,10 +281,10 @@ def test_nsgaii_module_exports_optunas_operators_with_its_signatures() -> None:
     def parameters(f) -> list[tuple[str, object]]:
         return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
 
-    # SBXCrossover lacks Optuna's uniform_crossover_prob / use_child_gene_prob (not checked here).
-    for name in ("UNDXCrossover", "VSBXCrossover", "PolynomialMutation"):
+    for name in ("SBXCrossover", "UNDXCrossover", "VSBXCrossover", "PolynomialMutation"):
         assert parameters(getattr(ours, name)) == parameters(getattr(theirs, name)), name
     for name, method in (
+        ("SBXCrossover", "crossover"),
         ("UNDXCrossover", "crossover"),
         ("VSBXCrossover", "crossover"),
         ("BaseMutation", "mutation"),

@@ -28,7 +28,7 @@ def _quiet() -> None:
         ({"reference_points": [1.0, 0.0]}, "reference_points"),
         ({"population_size": 1}, "population_size"),
         ({"mutation": object()}, "mutation"),
-        ({"after_trial_strategy": lambda *a: None}, "after_trial_strategy"),
+        ({"after_trial_strategy": "store"}, "after_trial_strategy"),
         ({"elite_population_selection_strategy": 3}, "elite_population_selection_strategy"),
     ],
 )
@@ -80,7 +80,8 @@ def test_a_custom_survival_rule_replaces_niching() -> None:
     def newest(study: hpint.Study, candidates: list[hpint.FrozenTrial]) -> list[hpint.FrozenTrial]:
         return sorted(candidates, key=lambda t: -t.number)[:4]
 
-    sampler = NSGAIIISampler(population_size=4, seed=2, elite_population_selection_strategy=newest)
+    with pytest.warns(hpint.exceptions.ExperimentalWarning):
+        sampler = NSGAIIISampler(population_size=4, seed=2, elite_population_selection_strategy=newest)
     study = hpint.create_study(directions=["minimize", "minimize"], sampler=sampler)
     study.optimize(_two, n_trials=16)
     assert study.system_attrs["nsga2:parents:3:12"] == [8, 9, 10, 11]
