@@ -95,33 +95,51 @@ class EMMREvaluator(BaseImprovementEvaluator):
 
     def _criterion(self, space: EncodedSpace, x: np.ndarray, y: np.ndarray) -> float:
         """The bound of Ishibashi et al.'s Theorem 1 for the latest row of ``(x, y)``, losses standardised."""
+        moved, kappa, kl = self._terms(space, x, y)
+        return moved + kappa * math.sqrt(kl / 2.0)
+
+    def _terms(self, space: EncodedSpace, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+        """How far the predicted best may have moved, the regret bound before the latest trial, and KL."""
         from hpint.samplers._gp._model import build, fit
-        from hpint.samplers._gp._normal import log_h
         from hpint.terminator._gp import confidence_width, regret_bound
 
         before = fit(x[:-1], y[:-1], self._deterministic)
         after = fit(x, y, self._deterministic)
         best_after, best_before = best_index(list(y)), best_index(list(y[:-1]))
-        # How far the predicted best may have moved: E[max(D, 0)] for D ~ N(shift, v^2), = v * h(shift / v).
         shift = float(after.posterior(x[[best_after]])[0][0] - before.posterior(x[[best_before]])[0][0])
         pair = x[[best_after, best_before]]
         cov = after.covariance(pair, pair)
-        v = math.sqrt(max(cov[0, 0] - 2.0 * cov[0, 1] + cov[1, 1], _VARIANCE_FLOOR))
-        moved = v * math.exp(float(log_h(np.array([shift / v]))[0]))
-        # KL between the posteriors with and without the latest observation, both with `after`'s
-        # hyperparameters (the same prior), so that only the data differ.
+        spread = math.sqrt(max(cov[0, 0] - 2.0 * cov[0, 1] + cov[1, 1], _VARIANCE_FLOOR))
+        # The posteriors with and without the latest observation, both with `after`'s hyperparameters
+        # (the same prior), so that only the data differ.
         without_latest = build(x[:-1], y[:-1], after.theta, fixed_noise=after.noise)
         mean, var = (float(a[0]) for a in without_latest.posterior(x[-1:]))
-        noise = after.noise
-        kl = 0.5 * (
-            math.log1p(var / noise) - var / (var + noise) + var * (y[-1] - mean) ** 2 / (var + noise) ** 2
-        )
+        kl = posterior_kl(var, after.noise, float(y[-1]) - mean)
         width = confidence_width(len(space.names), len(x) - 1, self._delta)
         kappa = regret_bound(before, space, x[:-1], width, self._rng)
-        return moved + kappa * math.sqrt(max(kl, 0.0) / 2.0)
+        return expected_positive_part(shift, spread), kappa, kl
 
     def __repr__(self) -> str:
         return (
             f"EMMREvaluator(deterministic_objective={self._deterministic!r}, delta={self._delta!r}, "
             f"min_n_trials={self.min_n_trials!r}, seed={self._seed!r})"
         )
+
+
+def expected_positive_part(mean: float, sd: float) -> float:
+    """``E[max(D, 0)]`` for ``D ~ N(mean, sd ** 2)``: ``sd * (phi(z) + z Phi(z))`` with ``z = mean / sd``."""
+    from hpint.samplers._gp._normal import log_h
+
+    return sd * math.exp(float(log_h(np.array([mean / sd]))[0]))
+
+
+def posterior_kl(prior_var: float, noise: float, residual: float) -> float:
+    """KL divergence between a GP posterior after one more observation and the one before it.
+
+    ``prior_var`` and ``residual`` are the variance and the observation's distance from the mean of the
+    posterior before it, at the observed point; ``noise`` the observation noise variance. Ishibashi et al.
+    (2023), eq. 4, with their ``lambda`` the inverse noise variance.
+    """
+    total = prior_var + noise
+    value = math.log1p(prior_var / noise) - prior_var / total + prior_var * residual**2 / total**2
+    return max(0.5 * value, 0.0)

@@ -9,9 +9,11 @@ import pytest
 
 import hpint
 from hpint.distributions import FloatDistribution
+from hpint.samplers._gp._space import EncodedSpace
 from hpint.study import StudyDirection
 from hpint.terminator import EMMREvaluator, RegretBoundEvaluator
-from hpint.terminator._gp import confidence_width
+from hpint.terminator._emmr import expected_positive_part, posterior_kl
+from hpint.terminator._gp import confidence_width, regret_bound
 from hpint.trial import create_trial
 from tests.terminator._studies import study_of
 
@@ -65,6 +67,48 @@ def test_confidence_width_by_hand():
     # beta = 2 log(d t^2 pi^2 / (6 delta)) / 5 with d = 2, t = 10, delta = 0.1
     expected = math.sqrt(2 * math.log(2 * 100 * math.pi**2 / 0.6) / 5)
     assert confidence_width(2, 10, 0.1) == pytest.approx(expected)
+
+
+class _LinearModel:
+    """A stand-in posterior: mean ``x``, variance 0.01 everywhere."""
+
+    def posterior(self, x):
+        return x[:, 0].copy(), np.full(len(x), 0.01)
+
+
+def test_regret_bound_by_hand():
+    space = EncodedSpace({"x": FloatDistribution(0.0, 1.0)})
+    candidates = np.array([[0.5], [0.2]])
+    # lowest UCB among the candidates: 0.2 + 2 * 0.1; lowest LCB over [0, 1]: about 0 - 2 * 0.1
+    bound = regret_bound(_LinearModel(), space, candidates, 2.0, np.random.RandomState(0))
+    assert 0.595 < bound <= 0.6
+    assert regret_bound(_LinearModel(), space, candidates, 0.0, np.random.RandomState(0)) < 0.2 + 1e-12
+
+
+def test_emmr_pieces_by_hand():
+    def positive_part(z):  # sd = 1
+        return math.exp(-z * z / 2) / math.sqrt(2 * math.pi) + z * 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+    assert expected_positive_part(0.0, 1.0) == pytest.approx(1 / math.sqrt(2 * math.pi))
+    assert expected_positive_part(1.0, 2.0) == pytest.approx(2 * positive_part(0.5))
+    assert expected_positive_part(3.0, 1e-6) == pytest.approx(3.0)
+    assert expected_positive_part(-3.0, 1e-6) == pytest.approx(0.0, abs=1e-12)
+    # 0.5 * (log(1 + var / noise) - var / (var + noise) + var * residual^2 / (var + noise)^2)
+    assert posterior_kl(1.0, 1.0, 0.0) == pytest.approx(0.5 * (math.log(2) - 0.5))
+    assert posterior_kl(1.0, 1.0, 2.0) == pytest.approx(0.5 * (math.log(2) - 0.5 + 1.0))
+    assert posterior_kl(1e-12, 1.0, 5.0) == pytest.approx(0.0, abs=1e-10)  # nothing learned
+
+
+def test_emmr_is_the_sum_of_its_terms():
+    evaluator = EMMREvaluator(seed=3)
+    values, xs = _parabola(8)
+    space = EncodedSpace({"x": FloatDistribution(0.0, 1.0)})
+    x = np.array(xs)[:, None]
+    y = (np.array(values) - np.mean(values)) / np.std(values)
+    moved, kappa, kl = evaluator._terms(space, x, y)
+    assert moved > 0 and kappa > 0 and kl > 0
+    total = EMMREvaluator(seed=3).evaluate(study_of(values, xs).trials, MIN)
+    assert total == pytest.approx(moved + kappa * math.sqrt(kl / 2), rel=1e-9)
 
 
 def test_regret_bound_needs_complete_trials_sharing_parameters():
