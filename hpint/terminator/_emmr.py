@@ -68,10 +68,9 @@ class EMMREvaluator(BaseImprovementEvaluator):
         self._rng = np.random.RandomState(seed)
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
-        from hpint.samplers._gp._space import EncodedSpace
         from hpint.samplers._gp._threads import single_blas_thread
         from hpint.search_space._intersection import intersection_search_space
-        from hpint.terminator._gp import standardize
+        from hpint.terminator._gp import encode_trials, standardize
 
         sign = loss_sign(study_direction)
         complete = complete_trials(trials)
@@ -86,10 +85,8 @@ class EMMREvaluator(BaseImprovementEvaluator):
                 stacklevel=2,
             )
             return math.inf
-        space = EncodedSpace(space_dict)
-        x = space.encode([t.params for t in complete])
-        # One standardisation for both models, so their predictions are in the same units.
-        y, _ = standardize(sign * np.array([t.values[0] for t in complete], dtype=float))
+        space, x, losses = encode_trials(complete, space_dict, sign)
+        y, _ = standardize(losses)  # one standardisation for both models: their predictions share units
         with single_blas_thread():
             return self._criterion(space, x, y)
 

@@ -41,6 +41,15 @@ def search_space(trials: list[FrozenTrial], owner: str) -> dict[str, BaseDistrib
     return space
 
 
+def encode_trials(
+    trials: list[FrozenTrial], space: dict[str, BaseDistribution], sign: float
+) -> tuple[EncodedSpace, np.ndarray, np.ndarray]:
+    """The encoded ``space``, the COMPLETE ``trials`` as its unit-cube rows, and their values as losses."""
+    encoded = EncodedSpace(space)
+    x = encoded.encode([t.params for t in trials])
+    return encoded, x, sign * np.array([t.values[0] for t in trials], dtype=float)
+
+
 def standardize(values: np.ndarray) -> tuple[np.ndarray, float]:
     """``(values - mean) / std`` and ``std`` (1 for a constant series, so the result is all zeros)."""
     std = float(values.std())

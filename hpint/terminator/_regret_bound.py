@@ -54,17 +54,20 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
 
     def evaluate(self, trials: list[FrozenTrial], study_direction: StudyDirection) -> float:
         from hpint.samplers._gp._model import fit
-        from hpint.samplers._gp._space import EncodedSpace
         from hpint.samplers._gp._threads import single_blas_thread
-        from hpint.terminator._gp import confidence_width, regret_bound, search_space, standardize
+        from hpint.terminator._gp import (
+            confidence_width,
+            encode_trials,
+            regret_bound,
+            search_space,
+            standardize,
+        )
 
         sign = loss_sign(study_direction)
         complete = complete_trials(trials)
         if not complete:
             raise ValueError("RegretBoundEvaluator needs at least one complete trial.")
-        space = EncodedSpace(search_space(complete, type(self).__name__))
-        x = space.encode([t.params for t in complete])
-        losses = sign * np.array([t.values[0] for t in complete], dtype=float)
+        space, x, losses = encode_trials(complete, search_space(complete, type(self).__name__), sign)
         top = self._top_rows(losses)
         y, scale = standardize(losses[top])
         with single_blas_thread():
