@@ -16,6 +16,7 @@ from hpint.terminator import (
     Terminator,
     TerminatorCallback,
 )
+from hpint.terminator._cross_validation import cross_validation_error
 from hpint.terminator._history import improvement_history
 from tests.terminator._studies import study_of
 
@@ -140,3 +141,24 @@ def test_improvement_history_per_trial():
     assert without.errors is None and without.improvements == history.improvements
     first_failed = improvement_history(study_of([None, 1.0]), improvement_evaluator=_Constant(2.0))
     assert first_failed.trial_numbers == [1]
+
+
+def test_cross_validation_terminator_on_every_storage(storage_url):
+    # the fold scores survive the storage (JSON in SQL) and drive the default error evaluator
+    study = hpint.create_study(storage=storage_url, direction="maximize")
+    folds = {0: [0.5, 0.7], 1: [0.8, 0.9, 1.0], 2: [0.6, 0.6]}
+
+    def objective(trial: hpint.Trial) -> float:
+        trial.suggest_float("x", 0, 1)
+        scores = folds[trial.number]
+        hpint.terminator.report_cross_validation_scores(trial, scores)
+        return sum(scores) / len(scores)
+
+    study.optimize(objective, n_trials=3)
+    loaded = hpint.load_study(study_name=study.study_name, storage=storage_url) if storage_url else study
+    error = CrossValidationErrorEvaluator().evaluate(loaded.trials, loaded.direction)
+    assert error == pytest.approx(cross_validation_error([0.8, 0.9, 1.0]))
+    # improvement 0.01 < that error (about 0.1): stop as soon as min_n_trials trials are complete
+    terminator = Terminator(_Constant(0.01), min_n_trials=3)
+    assert terminator.should_terminate(loaded)
+    assert not Terminator(_Constant(0.01), min_n_trials=4).should_terminate(loaded)
