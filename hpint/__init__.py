@@ -66,6 +66,7 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]
@@ -82,6 +83,7 @@ _LAZY_SUBMODULES = (
     "pruners",
     "samplers",
     "search_space",
+    "terminator",
     "visualization",
 )
 

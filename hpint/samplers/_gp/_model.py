@@ -50,6 +50,26 @@ class GPModel:
         var = self.variance - np.sum(v * v, axis=0)
         return mean, np.maximum(var, 1e-12 * self.variance)
 
+    def covariance(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Posterior covariance of the latent function between the rows of ``a`` and of ``b``.
+
+        ``(len(a), len(b))``; used by the terminator, which compares the model's belief at two points.
+        """
+        from scipy.linalg import solve_triangular
+
+        def whitened(x: np.ndarray) -> np.ndarray:
+            k = self.variance * matern52_from_sq(squared_distances(x, self.x, self.inv_sq_lengthscales))
+            return solve_triangular(self.chol, k.T, lower=True)
+
+        prior = self.variance * matern52_from_sq(squared_distances(a, b, self.inv_sq_lengthscales))
+        return prior - whitened(a).T @ whitened(b)
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The log-scale hyperparameter vector :func:`build` takes (noise as fitted, jitter included)."""
+        scalars = [math.log(self.variance), math.log(self.noise)]
+        return np.concatenate([np.log(self.inv_sq_lengthscales), scalars])
+
 
 def unpack(theta: np.ndarray) -> tuple[np.ndarray, float, float]:
     """``(inv_sq_lengthscales, variance, noise)`` from the log-scale vector ``theta``."""
