@@ -26,6 +26,7 @@ from hpint.visualization._plotly._param_importances import plot_param_importance
 from hpint.visualization._plotly._pareto_front import plot_pareto_front
 from hpint.visualization._plotly._rank import plot_rank
 from hpint.visualization._plotly._slice import plot_slice
+from hpint.visualization._plotly._terminator_improvement import plot_terminator_improvement
 from hpint.visualization._plotly._timeline import plot_timeline
 from hpint.visualization._plotly._utils import is_available
 
@@ -42,6 +43,7 @@ __all__ = [
     "plot_pareto_front",
     "plot_rank",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]
 

@@ -44,6 +44,13 @@ OPTUNA_SIGNATURES = {
     ],
     "plot_rank": _PARAMS + _TARGET,
     "plot_slice": _PARAMS + _TARGET,
+    "plot_terminator_improvement": _STUDIES
+    + [
+        ("plot_error", _P.POSITIONAL_OR_KEYWORD, False),
+        ("improvement_evaluator", _P.POSITIONAL_OR_KEYWORD, None),
+        ("error_evaluator", _P.POSITIONAL_OR_KEYWORD, None),
+        ("min_n_trials", _P.POSITIONAL_OR_KEYWORD, 20),
+    ],
     "plot_timeline": _STUDIES + [("n_recent_trials", _P.POSITIONAL_OR_KEYWORD, None)],
 }
 

@@ -19,6 +19,7 @@ from hpint.visualization.matplotlib._param_importances import plot_param_importa
 from hpint.visualization.matplotlib._pareto_front import plot_pareto_front
 from hpint.visualization.matplotlib._rank import plot_rank
 from hpint.visualization.matplotlib._slice import plot_slice
+from hpint.visualization.matplotlib._terminator_improvement import plot_terminator_improvement
 from hpint.visualization.matplotlib._timeline import plot_timeline
 from hpint.visualization.matplotlib._utils import is_available
 
@@ -34,5 +35,6 @@ __all__ = [
     "plot_pareto_front",
     "plot_rank",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]
