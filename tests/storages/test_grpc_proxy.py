@@ -297,3 +297,27 @@ def test_update_through_the_proxy_of_a_cached_sql_storage(tmp_path):
         assert b.get_trial(trial._trial_id).user_attrs == {"u": [1, 2]}
         assert a.update_trial(trial._trial_id, TrialUpdate(state=TrialState.COMPLETE, values=[1.5]))
         assert b.get_best_trial(study_id).value == 1.5
+
+
+def test_a_late_answer_never_replaces_a_finished_record():
+    """Two threads' reads may be answered out of order: a RUNNING record read earlier must not undo the
+    FINISHED one already kept (finished trials never change), while a newer running record replaces."""
+    from hpint.storages._grpc._codec import encode_trial
+    from hpint.storages._grpc.client import _StudyTrials
+
+    storage = InMemoryStorage()
+    study_id = storage.create_new_study([hpint.study.StudyDirection.MINIMIZE])
+    trial_id = storage.create_new_trial(study_id)._trial_id
+    running = encode_trial(storage.get_trial(trial_id))
+    storage.set_trial_user_attr(trial_id, "k", 1)
+    running_later = encode_trial(storage.get_trial(trial_id))
+    storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    finished = encode_trial(storage.get_trial(trial_id))
+
+    known = _StudyTrials()
+    assert known.merge(0, [running], []) == []
+    assert known.merge(1, [], [[0, running_later]]) == []
+    assert known.trials[0].user_attrs == {"k": 1} and known.unfinished == {0}
+    assert [t.state for t in known.merge(1, [], [[0, finished]])] == [TrialState.COMPLETE]
+    assert known.merge(0, [running], []) == []  # the late answer
+    assert known.trials[0].state == TrialState.COMPLETE and known.unfinished == set()
