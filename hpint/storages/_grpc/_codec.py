@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 import hpint.exceptions
@@ -41,24 +42,22 @@ def loads(data: bytes) -> Any:
 
 
 # ---- distributions and times ----
+def _memoized(kept: dict[Any, Any], key: Any, make: Callable[[Any], Any]) -> Any:
+    value = kept.get(key)
+    if value is None:
+        value = make(key)
+        if len(kept) >= _MAX_KEPT_DISTRIBUTIONS:
+            kept.clear()
+        kept[key] = value
+    return value
+
+
 def encode_distribution(dist: BaseDistribution) -> str:
-    encoded = _dist_to_json.get(dist)
-    if encoded is None:
-        encoded = distribution_to_json(dist)
-        if len(_dist_to_json) >= _MAX_KEPT_DISTRIBUTIONS:
-            _dist_to_json.clear()
-        _dist_to_json[dist] = encoded
-    return encoded
+    return _memoized(_dist_to_json, dist, distribution_to_json)
 
 
 def decode_distribution(encoded: str) -> BaseDistribution:
-    dist = _json_to_dist.get(encoded)
-    if dist is None:
-        dist = json_to_distribution(encoded)
-        if len(_json_to_dist) >= _MAX_KEPT_DISTRIBUTIONS:
-            _json_to_dist.clear()
-        _json_to_dist[encoded] = dist
-    return dist
+    return _memoized(_json_to_dist, encoded, json_to_distribution)
 
 
 def _encode_time(moment: datetime.datetime | None) -> str | None:
