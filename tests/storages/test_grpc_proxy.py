@@ -321,3 +321,21 @@ def test_a_late_answer_never_replaces_a_finished_record():
     assert [t.state for t in known.merge(1, [], [[0, finished]])] == [TrialState.COMPLETE]
     assert known.merge(0, [running], []) == []  # the late answer
     assert known.trials[0].state == TrialState.COMPLETE and known.unfinished == set()
+
+
+def test_a_journal_storage_behind_the_proxy(tmp_path):
+    """Any hpint storage can be served (Optuna's proxy refuses a journal): two clients, two threads each."""
+    from hpint.storages import JournalStorage
+    from hpint.storages.journal import JournalFileBackend
+
+    journal = JournalStorage(JournalFileBackend(str(tmp_path / "journal.log")))
+    with ProxyServer(journal, host=HOST, port=0) as server:
+        clients = [GrpcStorageProxy(host=HOST, port=server.port) for _ in range(2)]
+        studies = [hpint.create_study(storage=clients[0], study_name="j")]
+        studies.append(hpint.load_study(study_name="j", storage=clients[1]))
+        for study in studies:
+            study.optimize(lambda t: t.suggest_int("n", 0, 9), n_trials=6, n_jobs=2)
+        reread = JournalStorage(JournalFileBackend(str(tmp_path / "journal.log")))
+        trials = reread.get_all_trials(reread.get_study_id_from_name("j"))
+        assert [t.number for t in trials] == list(range(12))
+        assert all(t.state == TrialState.COMPLETE and t.value == t.params["n"] for t in trials)
