@@ -92,8 +92,9 @@ class GrpcStorageProxy(BaseStorage):
     Errors the server's storage raises (``DuplicatedStudyError``, ``KeyError``, ``UpdateFinishedTrialError``,
     ...) are raised here with the same type and message. When the server cannot be reached a call raises
     :class:`~hpint.exceptions.StorageInternalError` naming the address; the channel reconnects by itself
-    once the server is back (:meth:`wait_server_ready` waits for that). Pickling gives a new client of the
-    same server, so spawned workers can be handed one.
+    once the server is back (:meth:`wait_server_ready` waits for that). Nothing is retried: a write whose
+    connection broke while it was under way may or may not have been applied. Pickling gives a new client
+    of the same server, so spawned workers can be handed one. Heartbeats are not proxied.
 
     Args:
         host: The proxy server's host name or address.
