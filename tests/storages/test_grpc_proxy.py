@@ -339,3 +339,34 @@ def test_a_journal_storage_behind_the_proxy(tmp_path):
         trials = reread.get_all_trials(reread.get_study_id_from_name("j"))
         assert [t.number for t in trials] == list(range(12))
         assert all(t.state == TrialState.COMPLETE and t.value == t.params["n"] for t in trials)
+
+
+def test_a_trial_this_client_runs_is_read_locally_at_tell(served):
+    """``tell`` looks at the trial before its final write: that look needs no round trip, and a trial
+    another worker finished meanwhile still cannot be told (the write fails on the server)."""
+    server, a = served
+    study = hpint.create_study(storage=a)
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    trial.set_user_attr("u", [1])
+    methods = []
+    call = a._call
+
+    def recording(method, *args):
+        methods.append(method)
+        return call(method, *args)
+
+    a._call = recording
+    local = a.get_trial_local(trial._trial_id)
+    assert local == server.storage.get_trial(trial._trial_id)  # the same record as the server's
+    study.tell(trial, 0.5)
+    assert methods[0] == "update_trial" and "get_trial" not in methods  # then the log's best-trial read
+    assert study.trials[0].value == 0.5
+
+    other = study.ask()
+    b = GrpcStorageProxy(host=HOST, port=server.port)
+    b.set_trial_state_values(other._trial_id, TrialState.FAIL)
+    assert a.get_trial_local(other._trial_id).state == TrialState.RUNNING  # its own view, as documented
+    with pytest.raises(UpdateFinishedTrialError):
+        a.update_trial(other._trial_id, TrialUpdate(state=TrialState.COMPLETE, values=[1.0]))
+    assert a.get_trial_local(other._trial_id).state == TrialState.FAIL  # the view was dropped

@@ -6,18 +6,20 @@ Many workers, one database connection pool: each worker holds one gRPC channel t
 What the client keeps: finished trials (they never change) and study directions. A read of a study's
 trials asks the server only for trials that are new since the last read or were unfinished then, so one
 ``get_all_trials`` costs one round trip carrying the few trials that changed, not the whole study. Writes
-go straight through: another worker sees a trial's parameters as soon as they are set.
+go straight through: another worker sees a trial's parameters as soon as they are set. The trials this
+client runs are also kept as it wrote them, for ``tell``'s look at the trial before its final write.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpint._direction import StudyDirection
 from hpint._thread_lock import ThreadLock
-from hpint.exceptions import StorageInternalError
-from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate
+from hpint.exceptions import StorageInternalError, UpdateFinishedTrialError
+from hpint.storages._base import BaseStorage, FrozenStudy, TrialUpdate, apply_update
 from hpint.storages._grpc import _codec
 from hpint.storages._grpc._codec import decode_study, decode_trial, dumps, loads
 from hpint.trial._frozen import FrozenTrial
@@ -116,6 +118,7 @@ class GrpcStorageProxy(BaseStorage):
         self._studies: dict[int, _StudyTrials] = {}
         self._directions: dict[int, list[StudyDirection]] = {}
         self._finished: dict[int, FrozenTrial] = {}  # trial_id -> finished trial
+        self._running: dict[int, FrozenTrial] = {}  # trial_id -> a trial this client runs, as it wrote it
 
     @property
     def address(self) -> str:
@@ -187,6 +190,7 @@ class GrpcStorageProxy(BaseStorage):
             self._studies.pop(study_id, None)
             self._directions.pop(study_id, None)
             self._finished.clear()  # which of them were this study's is not kept; deleting is rare
+            self._running.clear()
 
     def get_study_id_from_name(self, study_name: str) -> int:
         return self._call("get_study_id_from_name", study_name)
@@ -221,21 +225,51 @@ class GrpcStorageProxy(BaseStorage):
             _codec.check_encodable("Trial user attributes", template_trial.user_attrs)
             _codec.check_encodable("Trial system attributes", template_trial.system_attrs)
             template = _codec.encode_trial(template_trial)
-        return decode_trial(self._call("create_new_trial", study_id, template))
+        return self._run(decode_trial(self._call("create_new_trial", study_id, template)))
 
     def start_trial(self, study_id: int) -> FrozenTrial:
-        return decode_trial(self._call("start_trial", study_id))
+        return self._run(decode_trial(self._call("start_trial", study_id)))
+
+    def _run(self, trial: FrozenTrial) -> FrozenTrial:
+        """Keep this client's view of a trial it runs, for :meth:`get_trial_local`."""
+        if trial.state == TrialState.RUNNING:
+            with self._lock:
+                self._running[trial._trial_id] = trial.copy()
+        return trial
 
     def update_trial(self, trial_id: int, update: TrialUpdate) -> bool:
         if update.user_attrs:
             _codec.check_encodable("Trial user attributes", update.user_attrs)
         if update.system_attrs:
             _codec.check_encodable("Trial system attributes", update.system_attrs)
-        applied, finished = self._call("update_trial", trial_id, _codec.encode_update(update))
-        if finished is not None:
-            with self._lock:
+        try:
+            applied, finished = self._call("update_trial", trial_id, _codec.encode_update(update))
+        except UpdateFinishedTrialError:
+            self._running.pop(trial_id, None)  # finished by someone else (e.g. failed as stale)
+            raise
+        with self._lock:
+            if finished is not None:
                 self._finished[trial_id] = decode_trial(finished)
+                self._running.pop(trial_id, None)
+            elif applied and trial_id in self._running:
+                self._mirror(trial_id, update)
         return applied
+
+    def _mirror(self, trial_id: int, update: TrialUpdate) -> None:
+        """Apply to this client's view of a running trial what the server just applied (lock held)."""
+        record = self._running[trial_id].copy()
+        try:
+            apply_update(record, update, datetime.datetime.now())
+        except (ValueError, UpdateFinishedTrialError):  # the view missed others' writes: stop keeping it
+            del self._running[trial_id]
+            return
+        self._running[trial_id] = record
+
+    def get_trial_local(self, trial_id: int) -> FrozenTrial:
+        """A trial this client runs, as it wrote it (no round trip; misses what other processes did to
+        it, such as failing it as stale: a later write then fails as it should); else :meth:`get_trial`."""
+        record = self._running.get(trial_id)
+        return record.copy() if record is not None else self.get_trial(trial_id)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         finished = self._finished.get(trial_id)
