@@ -12,6 +12,7 @@ from hpint.storages._retry import RetryFailedTrialCallback, RetryHeartbeatStaleT
 
 if TYPE_CHECKING:
     from hpint.storages import journal  # noqa: F401 - a lazily loaded submodule
+    from hpint.storages._grpc import GrpcStorageProxy, run_grpc_proxy_server
     from hpint.storages._rdb.storage import RDBStorage
     from hpint.storages.journal import (
         BaseJournalLogStorage,
@@ -25,6 +26,7 @@ __all__ = [
     "BaseJournalLogStorage",
     "BaseStorage",
     "FrozenStudy",
+    "GrpcStorageProxy",
     "InMemoryStorage",
     "JournalFileOpenLock",
     "JournalFileStorage",
@@ -36,6 +38,7 @@ __all__ = [
     "TrialUpdate",
     "fail_stale_trials",
     "get_storage",
+    "run_grpc_proxy_server",
     "upgrade_storage",
 ]
 
@@ -56,6 +59,10 @@ def __getattr__(name: str) -> Any:
         from hpint.storages._rdb.storage import RDBStorage
 
         return RDBStorage
+    if name in ("GrpcStorageProxy", "run_grpc_proxy_server"):  # grpcio is imported when one is used
+        import hpint.storages._grpc as grpc_proxy
+
+        return getattr(grpc_proxy, name)
     if name == "journal" or name in _JOURNAL_NAMES:
         import hpint.storages.journal as journal
 

@@ -3,7 +3,8 @@
 Each test runs on in-memory storage, on SQLite, PostgreSQL and MySQL through ``get_storage`` (the cached
 RDBStorage users get), and on SQLite also as a bare :class:`RDBStorage`. The journal storage runs once
 (it needs no database): on a journal file, and on a backend without a lock (a list), which takes the
-append-then-replay path every other user-written backend takes.
+append-then-replay path every other user-written backend takes. The gRPC proxy client runs in front of
+a proxy server (in this process) serving in-memory storage and SQLite (through ``get_storage``).
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ class ListBackend(BaseJournalBackend):
         self.logs.extend(logs)
 
 
-@pytest.fixture(params=["cached", "bare", "journal", "journal-nolock"])
+@pytest.fixture(params=["cached", "bare", "journal", "journal-nolock", "proxy"])
 def storage(request, storage_url, tmp_path) -> BaseStorage:
-    # "bare" runs on SQLite only and the journals with the in-memory combination only (they ignore
-    # storage_url): tests/storages/conftest.py deselects their other combinations.
+    # "bare" runs on SQLite only, "proxy" on in-memory and SQLite, and the journals with the in-memory
+    # combination only (they ignore storage_url): tests/storages/conftest.py deselects the others.
+    if request.param == "proxy":
+        yield from _proxied(storage_url)
+        return
     if request.param == "journal":
         made: BaseStorage = JournalStorage(JournalFileBackend(str(tmp_path / "journal.log")))
     elif request.param == "journal-nolock":
@@ -54,6 +58,20 @@ def storage(request, storage_url, tmp_path) -> BaseStorage:
         made = get_storage(storage_url) if request.param == "cached" else RDBStorage(storage_url)
     yield made
     made.close()
+
+
+def _proxied(storage_url: str | None):
+    pytest.importorskip("grpc")
+    from hpint.storages import GrpcStorageProxy
+    from hpint.storages._grpc.server import ProxyServer
+
+    served = InMemoryStorage() if storage_url is None else get_storage(storage_url)
+    server = ProxyServer(served, host="127.0.0.1", port=0)
+    client = GrpcStorageProxy(host="127.0.0.1", port=server.port)
+    yield client
+    client.close()
+    server.stop()
+    served.close()
 
 
 def _study(storage: BaseStorage, directions=(MIN,), name=None) -> int:
