@@ -13,6 +13,7 @@ from hpint.storages._retry import RetryFailedTrialCallback, RetryHeartbeatStaleT
 if TYPE_CHECKING:
     from hpint.storages import journal  # noqa: F401 - a lazily loaded submodule
     from hpint.storages._grpc import GrpcStorageProxy, run_grpc_proxy_server
+    from hpint.storages._optuna_schema._export import export_optuna_studies
     from hpint.storages._optuna_schema._import import import_optuna_studies
     from hpint.storages._rdb.storage import RDBStorage
     from hpint.storages.journal import (
@@ -37,6 +38,7 @@ __all__ = [
     "RetryFailedTrialCallback",
     "RetryHeartbeatStaleTrialCallback",
     "TrialUpdate",
+    "export_optuna_studies",
     "fail_stale_trials",
     "get_storage",
     "import_optuna_studies",
@@ -65,10 +67,10 @@ def __getattr__(name: str) -> Any:
         import hpint.storages._grpc as grpc_proxy
 
         return getattr(grpc_proxy, name)
-    if name == "import_optuna_studies":  # SQLAlchemy, like RDBStorage
-        from hpint.storages._optuna_schema._import import import_optuna_studies
+    if name in ("import_optuna_studies", "export_optuna_studies"):  # SQLAlchemy, like RDBStorage
+        from hpint.storages._optuna_schema import _export, _import
 
-        return import_optuna_studies
+        return getattr(_import if name.startswith("import") else _export, name)
     if name == "journal" or name in _JOURNAL_NAMES:
         import hpint.storages.journal as journal
 

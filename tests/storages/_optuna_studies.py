@@ -24,6 +24,11 @@ def build_optuna_studies(url: str) -> list[str]:
     """Write two studies with Optuna into ``url``: every trial state, parameter kind and odd float."""
     import optuna
 
+    return build_studies(optuna, url)
+
+
+def build_studies(optuna: Any, url: str | Any) -> list[str]:
+    """The same two studies written by ``optuna`` (the module, or ``hpint``) into a storage or URL."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with warnings.catch_warnings():  # experimental metric names, deprecated constraints_func: both wanted
         warnings.simplefilter("ignore")
@@ -31,7 +36,7 @@ def build_optuna_studies(url: str) -> list[str]:
     return ["single", "multi"]
 
 
-def _write_studies(optuna: Any, url: str) -> None:
+def _write_studies(optuna: Any, url: str | Any) -> None:
     def objective(trial: Any) -> float:
         x = trial.suggest_float("x", -2.0, 2.0)
         lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)

@@ -1,4 +1,5 @@
-"""Optuna databases: importing their studies into hpint, and the clear error on opening one directly.
+"""Optuna databases: importing their studies into hpint, the clear error on opening one directly, and
+exporting hpint studies into Optuna's schema.
 
 The committed fixture (``data/optuna-5.0.0.db``, written by Optuna 5.0.0 with ``_optuna_studies.py``) keeps
 the import tested without Optuna; with Optuna installed, databases are also written by it in the test, on
@@ -7,10 +8,12 @@ SQLite, PostgreSQL and MySQL, and the import is compared field by field with wha
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +26,17 @@ import sqlalchemy as sa  # noqa: E402
 
 import hpint  # noqa: E402
 from hpint.exceptions import DuplicatedStudyError, StorageSchemaError, StudyNotFoundError  # noqa: E402
-from hpint.storages import InMemoryStorage, RDBStorage, import_optuna_studies  # noqa: E402
+from hpint.storages import (  # noqa: E402
+    InMemoryStorage,
+    RDBStorage,
+    export_optuna_studies,
+    import_optuna_studies,
+)
 from tests.storages._optuna_studies import (  # noqa: E402
     FIXTURE_DB,
     FIXTURE_JSON,
     build_optuna_studies,
+    build_studies,
     hpint_view,
     optuna_view,
 )
@@ -266,3 +275,121 @@ def test_optuna_written_server_database_imports_field_by_field(optuna_server_url
     assert hpint_view(storage) == expected
     storage.close()
     assert len(optuna.load_study(study_name="single", storage=optuna_server_url).trials) == 8
+
+
+# ---- export ----
+def _hpint_studies() -> InMemoryStorage:
+    """The builder's two studies, written by hpint itself (``import hpint as optuna``)."""
+    storage = InMemoryStorage()
+    build_studies(hpint, storage)
+    return storage
+
+
+def _pop_times(view: dict) -> list[datetime.datetime | None]:
+    """Remove the trials' start and end times from ``view`` and return them, in order."""
+    times = []
+    for study in sorted(view):
+        for trial in view[study]["trials"]:
+            for key in ("datetime_start", "datetime_complete"):
+                value = trial.pop(key)
+                times.append(None if value is None else datetime.datetime.fromisoformat(value))
+    return times
+
+
+def test_export_then_import_gives_back_the_studies(tmp_path: Path, storage_url: str | None):
+    source = hpint.storages.get_storage(storage_url)
+    build_studies(hpint, source)
+    optuna_url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    assert export_optuna_studies(source, optuna_url) == ["single", "multi"]
+    back = InMemoryStorage()
+    import_optuna_studies(optuna_url, back)
+    assert hpint_view(back) == hpint_view(source)
+    source.close()
+
+
+def test_optuna_loads_exported_studies_field_by_field(tmp_path: Path):
+    optuna = _optuna()
+    source = _hpint_studies()
+    url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    export_optuna_studies(source, url)
+    assert optuna_view(url) == hpint_view(source)
+    study = optuna.load_study(study_name="single", storage=url)  # Optuna goes on with the exported study
+    study.optimize(lambda t: t.suggest_float("x", -2.0, 2.0) ** 2, n_trials=2)
+    assert [t.number for t in study.trials] == list(range(9))
+    assert study.trials[7].params["x"] == 0.25  # the enqueued trial ran first
+
+
+def test_export_writes_the_tables_optuna_creates(tmp_path: Path):
+    """Same tables, columns, types, keys and indexes as a database Optuna 5.0.0 made (the fixture)."""
+    url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    export_optuna_studies(_hpint_studies(), url)
+
+    def schema(url: str) -> list[str]:
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            return sorted(conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
+
+    assert schema(url) == schema(f"sqlite:///{FIXTURE_DB}")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("v3.2.0.a",)]
+        assert conn.execute(sa.text("SELECT * FROM version_info")).all() == [(1, 12, "5.0.0")]
+    engine.dispose()
+
+
+def test_export_into_an_optuna_database_adds_studies_and_refuses_taken_names(fixture_url: str):
+    source = InMemoryStorage()
+    hpint.create_study(storage=source, study_name="third").optimize(
+        lambda t: t.suggest_int("n", 0, 3), n_trials=2
+    )
+    assert export_optuna_studies(source, fixture_url) == ["third"]
+    back = InMemoryStorage()
+    import_optuna_studies(fixture_url, back)
+    assert [s.study_name for s in back.get_all_studies()] == ["single", "multi", "third"]
+    with pytest.raises(DuplicatedStudyError, match=r"already has studies named \['third'\]"):
+        export_optuna_studies(source, fixture_url)
+    with pytest.raises(StudyNotFoundError, match=r"No study named \['nope'\]"):
+        export_optuna_studies(source, fixture_url, study_names=["nope"])
+
+
+def test_a_nan_value_is_refused_and_its_study_not_exported(tmp_path: Path):
+    source = _hpint_studies()
+    study_id = source.get_study_id_from_name("multi")
+    template = source.get_all_trials(study_id)[0]
+    template.values = [float("nan"), 1.0]
+    source.create_new_trial(study_id, template_trial=template)
+    url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    with pytest.raises(ValueError, match="Trial 5 of study 'multi' has the value NaN"):
+        export_optuna_studies(source, url)
+    back = InMemoryStorage()
+    import_optuna_studies(url, back)
+    assert [s.study_name for s in back.get_all_studies()] == ["single"]  # "multi" was rolled back
+
+
+def test_cli_exports_an_hpint_database(tmp_path: Path, capsys):
+    from hpint.cli import main
+
+    hpint_url = f"sqlite:///{tmp_path / 'hpint.db'}"
+    build_studies(hpint, hpint_url)
+    optuna_url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    assert main(["storage", "export-optuna", hpint_url, optuna_url, "--study", "multi"]) == 0
+    assert "Exported 1 study: multi." in capsys.readouterr().out
+    back = InMemoryStorage()
+    import_optuna_studies(optuna_url, back)
+    assert hpint_view(back)["multi"] == hpint_view(RDBStorage(hpint_url))["multi"]
+
+
+def test_optuna_loads_studies_exported_to_a_server(optuna_server_url: str):
+    import optuna
+
+    source = _hpint_studies()
+    export_optuna_studies(source, optuna_server_url)
+    expected, loaded = hpint_view(source), optuna_view(optuna_server_url)
+    if optuna_server_url.startswith("mysql"):  # Optuna's DATETIME columns there keep whole seconds
+        pairs = list(zip(_pop_times(expected), _pop_times(loaded), strict=True))
+        assert all((a is None) == (b is None) for a, b in pairs)
+        assert all(abs(a - b) < datetime.timedelta(seconds=1) for a, b in pairs if a is not None)
+    assert loaded == expected
+    study = optuna.load_study(study_name="single", storage=optuna_server_url)
+    study.optimize(lambda t: t.suggest_float("x", -2.0, 2.0) ** 2, n_trials=2)
+    assert [t.number for t in study.trials] == list(range(9))
+    assert study.trials[7].params["x"] == 0.25  # the enqueued trial ran first

@@ -66,7 +66,7 @@ def import_optuna_studies(
     """
     from hpint.storages._rdb.url import normalize_url
 
-    wanted = _check_study_names(study_names)
+    wanted = check_study_names(study_names)
     url = normalize_url(from_url)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -88,7 +88,7 @@ def import_optuna_studies(
     return list(ids)
 
 
-def _check_study_names(study_names: Sequence[str] | None) -> list[str] | None:
+def check_study_names(study_names: Sequence[str] | None) -> list[str] | None:
     if study_names is None:
         return None
     if isinstance(study_names, str) or not all(isinstance(n, str) for n in study_names):
