@@ -393,3 +393,39 @@ def test_optuna_loads_studies_exported_to_a_server(optuna_server_url: str):
     study.optimize(lambda t: t.suggest_float("x", -2.0, 2.0) ** 2, n_trials=2)
     assert [t.number for t in study.trials] == list(range(9))
     assert study.trials[7].params["x"] == 0.25  # the enqueued trial ran first
+
+
+def test_optuna_dashboard_reads_exported_studies(tmp_path: Path):
+    """optuna-dashboard's own JSON API (its WSGI app, called in-process) lists and reads the studies."""
+    dashboard = pytest.importorskip("optuna_dashboard", reason="optuna-dashboard is not installed")
+    url = f"sqlite:///{tmp_path / 'optuna.db'}"
+    export_optuna_studies(_hpint_studies(), url)
+    app = dashboard.wsgi(url)
+
+    def get(path: str) -> dict:
+        from wsgiref.util import setup_testing_defaults
+
+        environ: dict = {"PATH_INFO": path}
+        setup_testing_defaults(environ)
+        status = []
+        body = b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
+        assert status == ["200 OK"], body
+        return json.loads(body)
+
+    summaries = get("/api/studies")["study_summaries"]
+    assert [(s["study_name"], s["directions"]) for s in summaries] == [
+        ("single", ["minimize"]),
+        ("multi", ["minimize", "maximize"]),
+    ]
+    single = get(f"/api/studies/{summaries[0]['study_id']}")
+    states = ["Complete", "Complete", "Complete", "Pruned", "Fail", "Complete", "Running", "Waiting"]
+    assert [t["state"] for t in single["trials"]] == states
+    assert {p["name"] for p in single["trials"][0]["params"]} == {
+        "x",
+        "lr",
+        "dropout",
+        "layers",
+        "units",
+        "batch",
+        "opt",
+    }
