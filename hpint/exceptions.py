@@ -54,7 +54,8 @@ class StorageInternalError(HpintError):
 
 
 class StorageSchemaError(HpintError, RuntimeError):
-    """The database was created by another hpint version; run ``hpint storage upgrade --storage URL``."""
+    """The database's schema is not this hpint's: another hpint version's (run ``hpint storage upgrade``),
+    or Optuna's (copy its studies with ``hpint storage import-optuna``)."""
 
 
 class UpdateFinishedTrialError(HpintError, RuntimeError):

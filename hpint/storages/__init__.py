@@ -13,6 +13,8 @@ from hpint.storages._retry import RetryFailedTrialCallback, RetryHeartbeatStaleT
 if TYPE_CHECKING:
     from hpint.storages import journal  # noqa: F401 - a lazily loaded submodule
     from hpint.storages._grpc import GrpcStorageProxy, run_grpc_proxy_server
+    from hpint.storages._optuna_schema._export import export_optuna_studies
+    from hpint.storages._optuna_schema._import import import_optuna_studies
     from hpint.storages._rdb.storage import RDBStorage
     from hpint.storages.journal import (
         BaseJournalLogStorage,
@@ -36,8 +38,10 @@ __all__ = [
     "RetryFailedTrialCallback",
     "RetryHeartbeatStaleTrialCallback",
     "TrialUpdate",
+    "export_optuna_studies",
     "fail_stale_trials",
     "get_storage",
+    "import_optuna_studies",
     "run_grpc_proxy_server",
     "upgrade_storage",
 ]
@@ -63,6 +67,10 @@ def __getattr__(name: str) -> Any:
         import hpint.storages._grpc as grpc_proxy
 
         return getattr(grpc_proxy, name)
+    if name in ("import_optuna_studies", "export_optuna_studies"):  # SQLAlchemy, like RDBStorage
+        from hpint.storages._optuna_schema import _export, _import
+
+        return getattr(_import if name.startswith("import") else _export, name)
     if name == "journal" or name in _JOURNAL_NAMES:
         import hpint.storages.journal as journal
 

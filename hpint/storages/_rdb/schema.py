@@ -2,12 +2,15 @@
 
 A new database is created at the latest revision. A database at an older revision is never migrated
 silently (other workers may still run the old hpint): opening it raises :class:`StorageSchemaError`,
-and ``hpint storage upgrade --storage URL`` (:func:`upgrade_storage`) migrates it.
+and ``hpint storage upgrade --storage URL`` (:func:`upgrade_storage`) migrates it. Nor is an hpint schema
+created beside Optuna's tables: a user pointing hpint at an Optuna database would otherwise find it empty.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 
@@ -37,8 +40,14 @@ def current_revision(connection: sa.Connection) -> str | None:
 
 
 def check_schema(connection: sa.Connection, url: str) -> str | None:
-    """Return the revision if it is the latest, None if there is no schema; raise if it is another one."""
+    """Return the revision if it is the latest, None if there is no schema; raise if it is another one.
+
+    Raises:
+        StorageSchemaError: another revision, or no hpint schema in an Optuna database.
+    """
     revision = current_revision(connection)
+    if revision is None:
+        refuse_optuna_database(connection, url)
     if revision is None or revision == HEAD_REVISION:
         return revision
     if revision in REVISIONS:
@@ -51,6 +60,23 @@ def check_schema(connection: sa.Connection, url: str) -> str | None:
         f"The storage {_safe(url)} uses hpint schema revision {revision!r}, unknown to this hpint "
         f"(latest {HEAD_REVISION}); it was probably created by a newer hpint. Upgrade hpint."
     )
+
+
+def refuse_optuna_database(connection: sa.Connection, url: str) -> None:
+    """Raise if the database (which has no hpint schema) holds Optuna's tables; name the import to run.
+
+    Only reached when there is no hpint schema, so an existing hpint database pays nothing for it.
+    """
+    from hpint.storages._optuna_schema._layout import is_optuna_database
+
+    if is_optuna_database(sa.inspect(connection).get_table_names()):
+        shown = sa.make_url(url).render_as_string(hide_password=True)
+        raise StorageSchemaError(
+            f"The storage {shown!r} is an Optuna database (Optuna's tables, no hpint tables); hpint does not "
+            "read Optuna's schema in place. Copy its studies into hpint's tables, here beside Optuna's: "
+            f"`hpint storage import-optuna {shown} {shown}` (or hpint.storages.import_optuna_studies(url, "
+            "url)); another hpint storage may be the target too."
+        )
 
 
 def migrate(connection: sa.Connection, revision: str = "head") -> None:
@@ -74,25 +100,46 @@ def upgrade_storage(url: str, revision: str = "head") -> tuple[str | None, str]:
     """Migrate the database at ``url`` to the latest hpint schema (or ``revision``); return (from, to).
 
     Stop every worker that uses the storage first, and back the database up. An empty database gets the
-    whole schema. Raises ``StorageSchemaError`` if the database was created by a newer hpint.
+    whole schema. Raises ``StorageSchemaError`` if the database was created by a newer hpint, or is an
+    Optuna database (import it instead).
     """
+    if revision != "head" and revision not in REVISIONS:
+        raise ValueError(f"`revision` must be 'head' or one of {list(REVISIONS)}, not {revision!r}.")
+    with _connection(url) as (url, conn):
+        before = current_revision(conn)
+        conn.rollback()
+        if before is None or before not in REVISIONS:
+            check_schema(conn, url)  # raises: an Optuna database, or an unknown (newer) revision
+        conn.execution_options(hpint_write=True)
+        migrate(conn, revision)
+        after = current_revision(conn)
+        conn.rollback()
+    return before, after or HEAD_REVISION
+
+
+def create_schema_beside_optuna(url: str) -> None:
+    """Create hpint's schema in a database without one, even if it holds Optuna's tables.
+
+    For importing an Optuna database's studies into the same database; a database that has an hpint
+    schema is left as it is (opening it checks its revision).
+    """
+    with _connection(url) as (url, conn):
+        if current_revision(conn) is None:
+            conn.rollback()
+            conn.execution_options(hpint_write=True)
+            migrate(conn)
+
+
+@contextlib.contextmanager
+def _connection(url: str) -> Iterator[tuple[str, sa.Connection]]:
+    """The normalized URL and one connection to it, on an engine disposed of afterwards."""
     from hpint.storages._rdb.engine import create_engine
     from hpint.storages._rdb.url import is_sqlite_memory, normalize_url
 
     url = normalize_url(url)
-    if revision != "head" and revision not in REVISIONS:
-        raise ValueError(f"`revision` must be 'head' or one of {list(REVISIONS)}, not {revision!r}.")
     engine = create_engine(url, None if is_sqlite_memory(url) else {"poolclass": sa.pool.NullPool})
     try:
         with engine.connect() as conn:
-            before = current_revision(conn)
-            conn.rollback()
-            if before is not None and before not in REVISIONS:
-                check_schema(conn, url)  # raises: unknown (newer) revision
-            conn.execution_options(hpint_write=True)
-            migrate(conn, revision)
-            after = current_revision(conn)
-            conn.rollback()
+            yield url, conn
     finally:
         engine.dispose()
-    return before, after or HEAD_REVISION
