@@ -228,7 +228,7 @@ class Study:
     ) -> FrozenTrial:
         """Finish a trial started by :meth:`ask` and return its record.
 
-        Values that are not finite numbers (NaN, inf, None, a string) end the trial as FAIL with the reason
+        Values that are not numbers (NaN, None, a string) end the trial as FAIL with the reason
         stored in its ``system_attrs["fail_reason"]`` and a warning.
 
         Raises:

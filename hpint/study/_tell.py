@@ -147,7 +147,7 @@ def _log_result(study: Study, trial: FrozenTrial, reason: str | None) -> None:
 
 
 def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, str | None, bool]:
-    """Turn an objective's return into finite floats, or say why not.
+    """Turn an objective's return into floats (±inf allowed, NaN not), or say why not.
 
     Returns ``(values, None, False)`` on success, else ``(None, reason, wrong_count)`` where
     ``wrong_count`` tells a wrong number of values (a bug in the objective) from a bad value (a diverged
@@ -170,8 +170,8 @@ def check_values(values: Any, n_objectives: int) -> tuple[list[float] | None, st
             f = float(v)
         except (TypeError, ValueError):
             return None, f"The objective returned {v!r}, which cannot be converted to float.", False
-        if math.isnan(f) or math.isinf(f):
-            return None, f"The objective returned {f}; it must be a finite number.", False
+        if math.isnan(f):  # +-inf is a value (e.g. a diverged loss), as in Optuna; NaN is not
+            return None, f"The objective returned {f}; it must be a number, not NaN.", False
         out.append(f)
     if len(out) != n_objectives:
         return (

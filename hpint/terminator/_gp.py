@@ -44,10 +44,13 @@ def search_space(trials: list[FrozenTrial], owner: str) -> dict[str, BaseDistrib
 def encode_trials(
     trials: list[FrozenTrial], space: dict[str, BaseDistribution], sign: float
 ) -> tuple[EncodedSpace, np.ndarray, np.ndarray]:
-    """The encoded ``space``, the COMPLETE ``trials`` as its unit-cube rows, and their values as losses."""
+    """The encoded ``space``, the COMPLETE ``trials`` as its unit-cube rows, and their values as losses
+    (an infinite value clipped to the finite extremes, as the GP sampler does)."""
+    from hpint.samplers._gp._propose import clip_infinite
+
     encoded = EncodedSpace(space)
     x = encoded.encode([t.params for t in trials])
-    return encoded, x, sign * np.array([t.values[0] for t in trials], dtype=float)
+    return encoded, x, clip_infinite(sign * np.array([t.values[0] for t in trials], dtype=float))
 
 
 def standardize(values: np.ndarray) -> tuple[np.ndarray, float]:

@@ -45,7 +45,8 @@ CASES = {
     "keyboard-interrupt": (_raise(KeyboardInterrupt()), KeyboardInterrupt, TrialState.FAIL),
     "pruned": (_raise(hpint.TrialPruned()), None, TrialState.PRUNED),
     "nan": (_returns(float("nan")), None, TrialState.FAIL),
-    "inf": (_returns(float("inf")), None, TrialState.FAIL),
+    "inf": (_returns(float("inf")), None, TrialState.COMPLETE),  # a value (a diverged loss), as in Optuna
+    "-inf": (_returns(float("-inf")), None, TrialState.COMPLETE),
     "none": (_returns(None), None, TrialState.FAIL),
     "string": (_returns("0.5"), None, TrialState.FAIL),
     "two-values": (_returns((1.0, 2.0)), ValueError, TrialState.FAIL),

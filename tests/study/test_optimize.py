@@ -104,7 +104,7 @@ def test_caught_exceptions_let_the_study_go_on(study):
     assert len(study.trials) == 6
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), None, "0.5", object()])
+@pytest.mark.parametrize("bad", [float("nan"), None, "0.5", object()])
 def test_bad_objective_values_fail_the_trial_and_the_study_goes_on(study, bad):
     calls = iter([bad, 1.0])
     with pytest.warns(UserWarning, match="failed"):
@@ -112,6 +112,17 @@ def test_bad_objective_values_fail_the_trial_and_the_study_goes_on(study, bad):
     first, second = study.trials
     assert first.state == TrialState.FAIL and "it must" in first.system_attrs["fail_reason"]
     assert second.state == TrialState.COMPLETE
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_infinite_values_complete_and_rank_as_values(direction):
+    # As in Optuna: a diverged run may return inf; the trial is COMPLETE and the sampler learns from it.
+    study = hpint.create_study(direction=direction)
+    values = iter([float("inf"), 2.0, float("-inf"), 1.0])
+    study.optimize(lambda t: next(values), n_trials=4)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
+    assert [t.value for t in study.trials] == [float("inf"), 2.0, float("-inf"), 1.0]
+    assert study.best_value == (float("-inf") if direction == "minimize" else float("inf"))
 
 
 def test_keyboard_interrupt_marks_trial_failed_and_propagates(study):

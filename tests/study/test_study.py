@@ -54,7 +54,21 @@ def test_tell_unknown_trial_number(study):
         study.tell(7, 1.0)
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), None, "0.5", [1.0, 2.0]])
+def test_tell_with_infinite_values_stores_them(storage_url):
+    # Every storage keeps +-inf as a value (MySQL's DOUBLE cannot hold inf natively).
+    study = hpint.create_study(storage=storage_url)
+    for value in (float("inf"), float("-inf")):
+        study.tell(study.ask(), value)
+    fresh = storage_url or study._storage  # a URL opens a new storage object: a fresh read
+    reloaded = hpint.load_study(study_name=study.study_name, storage=fresh).trials
+    for trials in (study.trials, reloaded):
+        assert [(t.state, t.value) for t in trials] == [
+            (TrialState.COMPLETE, float("inf")),
+            (TrialState.COMPLETE, float("-inf")),
+        ]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), None, "0.5", [1.0, 2.0]])
 def test_tell_with_bad_values_fails_the_trial_with_reason(study, bad):
     trial = study.ask()
     if bad is None:

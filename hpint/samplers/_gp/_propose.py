@@ -28,6 +28,19 @@ def warp(values: np.ndarray) -> np.ndarray:
     return np.log(shifted + (median if median > 0 else 1.0))
 
 
+def clip_infinite(values: np.ndarray) -> np.ndarray:
+    """``values`` with ``+inf`` replaced by the largest finite value and ``-inf`` by the smallest (zeros
+    when none is finite). An objective may return inf (a diverged run, as Optuna allows): such a trial
+    then counts as the worst (or best) seen instead of breaking the GP's fit."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return values
+    if not finite.any():
+        return np.zeros_like(values)
+    lo, hi = float(values[finite].min()), float(values[finite].max())
+    return np.clip(values, lo, hi)
+
+
 def standardize(values: np.ndarray) -> np.ndarray:
     """Zero mean, unit variance (a constant series becomes zeros)."""
     std = float(values.std())
@@ -48,7 +61,7 @@ def propose(
     """
     space = EncodedSpace(search_space)
     x = space.encode([t.params for t in trials])
-    y = standardize(warp(sign * np.array([t.values[0] for t in trials], dtype=float)))
+    y = standardize(warp(clip_infinite(sign * np.array([t.values[0] for t in trials], dtype=float))))
     # A pessimistic prior mean: far from every trial the model predicts the worst value seen, not the
     # average. With few trials in several dimensions, an average prior makes the corners of the space
     # (far from data, high variance) win the acquisition again and again; measured on Styblinski-Tang-8
