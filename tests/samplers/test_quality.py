@@ -149,3 +149,25 @@ def test_constant_liar_avoids_the_region_of_running_trials() -> None:
     assert free >= 30  # of 60 draws: TPE does concentrate there when nothing runs
     assert without_liar >= free / 2  # without the liar, RUNNING trials barely matter
     assert with_liar <= without_liar / 4, (free, without_liar, with_liar)
+
+
+def test_constant_liar_is_on_by_default_and_free_without_running_trials() -> None:
+    def f(trial):
+        return sum((trial.suggest_float(f"x{i}", -5, 5) - 1) ** 2 for i in range(3))
+
+    def second_of_two_running(**kwargs) -> tuple[list[dict], dict]:
+        study = hpint.create_study(sampler=TPESampler(seed=7, **kwargs))
+        study.optimize(f, n_trials=20)
+        first, second = study.ask(), study.ask()
+        for trial in (first, second):  # the first stays RUNNING while the second draws
+            f(trial)
+        return [t.params for t in study.trials[:20]], second.params
+
+    default, with_liar, without = (
+        second_of_two_running(),
+        second_of_two_running(constant_liar=True),
+        (second_of_two_running(constant_liar=False)),
+    )
+    assert default == with_liar  # Optuna 5's default
+    assert default[0] == without[0]  # sequential trials: identical suggestions
+    assert default[1] != without[1]  # the lie changes the draw next to a running trial

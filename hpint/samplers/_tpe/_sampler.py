@@ -56,7 +56,8 @@ class TPESampler(BaseSampler):
         group: with ``multivariate``, model each set of parameters that always appear together jointly, so
             conditional parameters are modelled jointly as well.
         warn_independent_sampling: accepted for compatibility; hpint does not warn.
-        constant_liar: count RUNNING trials as bad, so parallel workers avoid each other's regions.
+        constant_liar: count RUNNING trials as bad, so parallel workers avoid each other's regions (on by
+            default, as in Optuna 5; a study with no other running trial samples exactly as without it).
         constraints_func: ``constraints_func(frozen_trial) -> sequence of floats``, called when a trial
             completes or is pruned; a value ``> 0`` is violated. Constraint values set from the objective
             with ``trial.set_constraint`` count the same way, without it. Infeasible trials rank after
@@ -81,7 +82,7 @@ class TPESampler(BaseSampler):
         multivariate: bool | None = None,
         group: bool = False,
         warn_independent_sampling: bool = False,
-        constant_liar: bool = False,
+        constant_liar: bool = True,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         _check_args(prior_weight, n_startup_trials, n_ei_candidates, seed)
