@@ -11,6 +11,7 @@ from typing import Any
 
 from hpint.distributions import BaseDistribution
 from hpint.trial._base import BaseTrial
+from hpint.trial._constraints import constraint_attr
 from hpint.trial._state import TrialState
 
 #: The system attribute holding why a trial FAILed (an exception, a bad value, a stopped heartbeat).
@@ -267,12 +268,19 @@ def create_trial(
     user_attrs: dict[str, Any] | None = None,
     system_attrs: dict[str, Any] | None = None,
     intermediate_values: dict[int, float] | None = None,
+    constraints: dict[str, float] | None = None,
 ) -> FrozenTrial:
     """Build a finished (or WAITING) trial to add to a study with :meth:`hpint.Study.add_trial`.
 
-    Useful to seed a study with results measured elsewhere. Raises ``ValueError`` if the trial is
-    inconsistent (e.g. a COMPLETE trial without a value, a parameter outside its distribution).
+    Useful to seed a study with results measured elsewhere. ``constraints`` are stored as
+    :meth:`~hpint.trial.Trial.set_constraint` stores them (feasible when all are ``<= 0``). Raises
+    ``ValueError`` if the trial is inconsistent (e.g. a COMPLETE trial without a value, a parameter outside
+    its distribution, a NaN constraint) and ``TypeError`` for a constraint that is not a number.
     """
+    system_attrs = dict(system_attrs or {})
+    for key, constraint in (constraints or {}).items():
+        name, number = constraint_attr(key, constraint)
+        system_attrs[name] = number
     now = datetime.datetime.now()
     trial = FrozenTrial(
         number=-1,
@@ -284,7 +292,7 @@ def create_trial(
         params=dict(params or {}),
         distributions=dict(distributions or {}),
         user_attrs=dict(user_attrs or {}),
-        system_attrs=dict(system_attrs or {}),
+        system_attrs=system_attrs,
         intermediate_values=dict(intermediate_values or {}),
         trial_id=-1,
     )

@@ -141,6 +141,10 @@ def test_newer_schema_is_refused(tmp_path):
         RDBStorage(url)
     with pytest.raises(StorageSchemaError, match="unknown to this hpint"):
         upgrade_storage(url)
+    # Optuna's flag (third positional, as in Optuna 5) opens it anyway, at the user's risk.
+    storage = RDBStorage(url, None, True)
+    assert storage.get_all_studies() == []
+    storage.close()
 
 
 def test_models_match_the_migrations(tmp_path):

@@ -108,3 +108,17 @@ def test_nsga2_ranks_by_set_constraint_without_a_constraints_func() -> None:
     feasible = [t.params["x"] <= 0.3 for t in study.trials]
     assert sum(feasible[-2 * population :]) > sum(feasible[: 2 * population])
     assert all(t.params["x"] <= 0.3 for t in study.best_trials)
+
+
+def test_create_trial_takes_constraints_as_set_constraint_stores_them(storage_url) -> None:
+    study = hpint.create_study(storage=storage_url)
+    study.add_trial(create_trial(value=0.1, constraints={"memory": 2.0}))  # infeasible, better value
+    study.add_trial(create_trial(value=0.5, constraints={"memory": -1.0, "latency": 0.0}))
+    stored = hpint.load_study(study_name=study.study_name, storage=storage_url or study._storage).trials
+    assert [t.constraints for t in stored] == [{"memory": 2.0}, {"latency": 0.0, "memory": -1.0}]
+    assert stored[0].system_attrs == {f"{CONSTRAINTS_KEY}:memory": 2.0}
+    assert study.best_trial.number == 1
+    with pytest.raises(ValueError, match="'memory'.*NaN"):
+        create_trial(value=0.1, constraints={"memory": math.nan})
+    with pytest.raises(TypeError, match="'memory'"):
+        create_trial(value=0.1, constraints={"memory": "high"})

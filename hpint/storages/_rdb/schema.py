@@ -39,8 +39,9 @@ def current_revision(connection: sa.Connection) -> str | None:
     return rows[0] if rows else None
 
 
-def check_schema(connection: sa.Connection, url: str) -> str | None:
-    """Return the revision if it is the latest, None if there is no schema; raise if it is another one.
+def check_schema(connection: sa.Connection, url: str, check_revision: bool = True) -> str | None:
+    """Return the revision if it is the latest (any, without ``check_revision``), None if there is no
+    schema; raise if it is another one.
 
     Raises:
         StorageSchemaError: another revision, or no hpint schema in an Optuna database.
@@ -48,7 +49,7 @@ def check_schema(connection: sa.Connection, url: str) -> str | None:
     revision = current_revision(connection)
     if revision is None:
         refuse_optuna_database(connection, url)
-    if revision is None or revision == HEAD_REVISION:
+    if revision is None or revision == HEAD_REVISION or not check_revision:
         return revision
     if revision in REVISIONS:
         raise StorageSchemaError(

@@ -51,7 +51,8 @@ class RDBStorage(BaseStorage):
         url: ``sqlite:///path.db``, ``postgresql+psycopg://user:pw@host/db`` or
             ``mysql+pymysql://user:pw@host/db`` (``postgresql://`` and ``mysql://`` pick those drivers).
         engine_kwargs: passed to :func:`sqlalchemy.create_engine` (e.g. ``{"pool_size": 10}``).
-        skip_table_creation: do not create the schema in an empty database.
+        skip_compatibility_check: open a database whose hpint schema is of another revision instead of
+            raising (at your own risk: reads and writes may fail); as Optuna's argument, third in place.
         heartbeat_interval: seconds between a running trial's heartbeats (None: no heartbeats). With it,
             ``Study.optimize`` records each trial's heartbeat in a background thread and, before each new
             trial, fails the study's RUNNING trials whose worker stopped beating (a killed process would
@@ -61,6 +62,7 @@ class RDBStorage(BaseStorage):
         failed_trial_callback: ``callback(study, frozen_trial)``, called once for each trial failed as
             stale, e.g. :class:`hpint.storages.RetryHeartbeatStaleTrialCallback` to run it again.
         heartbeat_stale_trial_callback: Optuna 5's new name of ``failed_trial_callback`` (pass one).
+        skip_table_creation: do not create the schema in an empty database (keyword-only, as in Optuna 5).
 
     Raises:
         ValueError: unsupported URL scheme, or a heartbeat argument that is not a positive integer.
@@ -72,12 +74,13 @@ class RDBStorage(BaseStorage):
         self,
         url: str,
         engine_kwargs: dict[str, Any] | None = None,
-        skip_table_creation: bool = False,
+        skip_compatibility_check: bool = False,
         *,
         heartbeat_interval: int | None = None,
         grace_period: int | None = None,
         failed_trial_callback: FailedTrialCallback | None = None,
         heartbeat_stale_trial_callback: FailedTrialCallback | None = None,
+        skip_table_creation: bool = False,
     ) -> None:
         self.heartbeat_interval, self.grace_period, self.failed_trial_callback = check_heartbeat_args(
             heartbeat_interval, grace_period, failed_trial_callback, heartbeat_stale_trial_callback
@@ -85,7 +88,7 @@ class RDBStorage(BaseStorage):
         self.url = normalize_url(url)
         self.engine_kwargs = dict(engine_kwargs or {})
         self._connect()
-        self._check_or_create_schema(create=not skip_table_creation)
+        self._check_or_create_schema(not skip_table_creation, not skip_compatibility_check)
 
     def _connect(self) -> None:
         self.engine = create_engine(self.url, self.engine_kwargs)
@@ -93,9 +96,9 @@ class RDBStorage(BaseStorage):
         sqlite_file = backend_name(self.url) == "sqlite" and not is_sqlite_memory(self.url)
         self._epoch = SqliteEpochPath(self.engine) if sqlite_file else None
 
-    def _check_or_create_schema(self, create: bool) -> None:
+    def _check_or_create_schema(self, create: bool, check_revision: bool = True) -> None:
         def check(conn: sa.Connection) -> str | None:
-            return schema.check_schema(conn, self.url)
+            return schema.check_schema(conn, self.url, check_revision)
 
         if self._tx.read(check) is not None or not create:
             return
