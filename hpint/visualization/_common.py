@@ -70,17 +70,27 @@ def complete_trials(study: Study) -> list[FrozenTrial]:
 
 def finite_values(trials: Sequence[FrozenTrial], target: Target) -> tuple[list[FrozenTrial], np.ndarray]:
     """The trials whose target value is finite, and those values; the others are logged and left out."""
+    kept, rows = finite_rows(trials, lambda t: (target(t),))
+    return kept, rows[:, 0]
+
+
+def finite_rows(
+    trials: Sequence[FrozenTrial], row_of: Callable[[FrozenTrial], Sequence[float]]
+) -> tuple[list[FrozenTrial], np.ndarray]:
+    """The trials whose values ``row_of(trial)`` are all finite, and those values (a row per trial); the
+    others are logged and left out."""
     import numpy as np
 
-    kept, values = [], []
+    kept, rows = [], []
     for t in trials:
-        v = float(target(t))
-        if math.isfinite(v):
+        row = [float(v) for v in row_of(t)]
+        if all(math.isfinite(v) for v in row):
             kept.append(t)
-            values.append(v)
+            rows.append(row)
     if len(kept) < len(trials):
         _logger.warning(f"{len(trials) - len(kept)} trial(s) with a non-finite value are not plotted.")
-    return kept, np.asarray(values, dtype=float)
+    width = len(rows[0]) if rows else 1
+    return kept, np.asarray(rows, dtype=float).reshape(len(kept), width)
 
 
 # ---- parameters ----

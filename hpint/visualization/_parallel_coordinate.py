@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hpint._direction import StudyDirection
-from hpint._pareto import non_dominated_ranks
-from hpint.logging import get_logger
+from hpint._pareto import non_dominated_ranks, to_minimization
 from hpint.visualization._common import (
     ParamAxis,
     Target,
     check_target,
     complete_trials,
+    finite_rows,
     finite_values,
     param_axis,
     resolve_params,
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from hpint.trial import FrozenTrial
 
 TITLE = "Parallel Coordinate Plot"
-_logger = get_logger("hpint.visualization")
 
 
 @dataclass
@@ -79,7 +77,7 @@ def parallel_coordinate_info(
     if target is not None and not callable(target):
         check_target(study, target)  # raises the TypeError naming `target`
     if target is None and len(study.directions) > 1:
-        trials, values = _finite_objectives(complete_trials(study))
+        trials, values = finite_rows(complete_trials(study), _objective_values)
     else:
         trials, single = finite_values(complete_trials(study), target_or_value(target))
         values = single[:, None]
@@ -91,8 +89,7 @@ def parallel_coordinate_info(
         return None
     values = values[np.asarray(keep)]
     if values.shape[1] > 1:
-        signs = np.asarray([1.0 if d == StudyDirection.MINIMIZE else -1.0 for d in study.directions])
-        color = non_dominated_ranks(values * signs).astype(float)
+        color = non_dominated_ranks(to_minimization(values, study.directions)).astype(float)
         color_title, reverse, goodness = "Pareto Rank", True, -color
         labels = study.metric_names or [f"Objective {i}" for i in range(values.shape[1])]
     else:
@@ -108,14 +105,8 @@ def parallel_coordinate_info(
     return ParallelInfo(dims, color[order], color_title, reverse)
 
 
-def _finite_objectives(trials: Sequence[FrozenTrial]) -> tuple[list[FrozenTrial], np.ndarray]:
-    """The trials whose objective values are all finite, and those values (a row per trial)."""
-    import numpy as np
-
-    kept = [t for t in trials if all(math.isfinite(v) for v in t.values)]
-    if len(kept) < len(trials):
-        _logger.warning(f"{len(trials) - len(kept)} trial(s) with a non-finite value are not plotted.")
-    return kept, np.asarray([t.values for t in kept], dtype=float).reshape(len(kept), -1)
+def _objective_values(trial: FrozenTrial) -> Sequence[float]:
+    return trial.values
 
 
 def _dimension(axis: ParamAxis, space: np.ndarray) -> Dimension:
